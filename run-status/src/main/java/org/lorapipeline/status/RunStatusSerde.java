@@ -29,6 +29,14 @@ public final class RunStatusSerde implements Serde<RunStatus> {
         }
     }
 
+    public static RunStatus[] parseList(String json) {
+        try {
+            return JSON.readValue(json, RunStatus[].class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a list of run statuses: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public Serializer<RunStatus> serializer() {
         return (topic, data) -> data == null ? null : toJson(data);
