@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.lorapipeline.core.engine.Tensors;
+import org.lorapipeline.core.safetensors.TensorSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,6 +137,15 @@ public final class LoraModel {
             }
             e.getValue().set(t.values());
         }
+    }
+
+    /** Loads a PEFT {@code adapter_model.safetensors} (or any source with PEFT keys) into the adapters. */
+    public void load(TensorSource source, String name) {
+        Map<String, LoraTensor> tensors = new LinkedHashMap<>();
+        for (String k : source.names()) {
+            tensors.put(k, new LoraTensor(k, source.info(k).shape(), source.floats(k)));
+        }
+        load(tensors, name);
     }
 
     private static List<String> head(List<String> keys) {
