@@ -70,7 +70,7 @@ public record RunConfig(ModelSection model, DataSection data, TextSection text, 
     public static RunConfig parse(String yaml, String sourceName) {
         List<ConfigProblem> problems = new ArrayList<>();
         YamlDocument doc = YamlDocument.read(yaml, sourceName, problems);
-        RunConfig config = RunConfigBinder.bind(doc, sourceName, problems);
+        RunConfig config = doc == null ? null : RunConfigBinder.bind(doc, sourceName, problems);
         if (!problems.isEmpty()) {
             problems.sort(ConfigProblem.BY_POSITION);
             throw new ConfigException(problems);

@@ -53,29 +53,32 @@ final class YamlDocument {
         return options;
     }
 
-    /** Reads {@code text}; adds what is wrong to {@code problems}. Returns the keys that could be read. */
+    /**
+     * Reads {@code text}; adds what is wrong to {@code problems}. Returns the keys that could be read, or null
+     * when the text is not a YAML mapping at all (then nothing else is worth checking).
+     */
     static YamlDocument read(String text, String source, List<ConfigProblem> problems) {
         Node root;
         try {
             root = new Yaml(new SafeConstructor(loaderOptions())).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             problems.add(syntaxProblem(source, e));
-            return new YamlDocument(Map.of());
+            return null;
         } catch (YAMLException e) {
             problems.add(new ConfigProblem(source, 0, 0, null, "cannot read the YAML: " + e.getMessage()));
-            return new YamlDocument(Map.of());
+            return null;
         }
         if (root == null) {
             problems.add(new ConfigProblem(source, 0, 0, null,
                     "the file has no settings; start from the template that `lora init llm` or `lora init sd` prints"));
-            return new YamlDocument(Map.of());
+            return null;
         }
         if (!(root instanceof MappingNode mapping)) {
             SourcePosition p = SourcePosition.of(root.getStartMark());
             problems.add(new ConfigProblem(source, p.line(), p.column(), null,
                     "expected `key: value` lines at the top level (like `lora_rank: 8`), found a "
                             + describe(root)));
-            return new YamlDocument(Map.of());
+            return null;
         }
         return new YamlDocument(readMapping(mapping, source, problems));
     }
@@ -142,8 +145,12 @@ final class YamlDocument {
             parts.add(e.getProblem());
         }
         String what = String.join(", ", parts);
-        String hint = what.contains("\\t") || what.contains("'\t'")
-                ? "; indent with spaces, YAML does not allow tabs"
+        if (what.contains("Global tag is not allowed")) {
+            return new ConfigProblem(source, p.line(), p.column(), null,
+                    "YAML tags such as !!java.Class are not allowed in a run config; remove the tag");
+        }
+        String hint = what.contains("TAB")
+                ? "; replace the tab with spaces"
                 : what.contains("single document") ? "; a run config is one document, remove the extra `---`"
                 : "; check the quoting and indentation around this place";
         return new ConfigProblem(source, p.line(), p.column(), null, "YAML syntax error: " + what + hint);
