@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,29 @@ public final class DatasetInspector {
     private DatasetInspector() {
     }
 
+    /**
+     * The folder the dataset really starts in: zips made by right-clicking a folder wrap everything in one
+     * top-level directory, so a lone directory (dot-files and {@code __MACOSX/} aside) that is not itself a kohya
+     * {@code <repeats>_<name>} folder is descended into, repeatedly. Call it on an extracted upload before
+     * {@link #inspect}; manifest paths are relative to the folder it returns.
+     */
+    public static Path findRoot(Path dir) throws IOException {
+        Path current = dir;
+        while (Files.isDirectory(current)) {
+            List<Path> children;
+            try (Stream<Path> list = Files.list(current)) {
+                children = list.filter(p -> !DatasetFiles.isNoise(p)).toList();
+            }
+            if (children.size() != 1 || !Files.isDirectory(children.get(0))
+                    || KohyaLayout.FOLDER.matcher(children.get(0).getFileName().toString()).matches()) {
+                return current;
+            }
+            current = children.get(0);
+        }
+        return current;
+    }
+
+    /** Inspects {@code root}: a dataset folder, or a single {@code .jsonl} text file. */
     public static DatasetReport inspect(Path root, InspectionRules rules) throws IOException {
         ProblemLog log = new ProblemLog(rules);
         DatasetReport report = detectAndCheck(root, rules, log);

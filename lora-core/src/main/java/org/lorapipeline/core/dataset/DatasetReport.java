@@ -1,6 +1,10 @@
 package org.lorapipeline.core.dataset;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Result of {@link DatasetInspector#inspect}: what was found and what is wrong with it.
@@ -41,6 +45,22 @@ public record DatasetReport(DatasetKind kind, DatasetLayout layout, List<ImageIt
     /** kohya-style "images x repeats" total; the steps per epoch at batch size 1. */
     public long repeatedImageCount() {
         return images.stream().mapToLong(ImageItem::repeats).sum();
+    }
+
+    /**
+     * How many images carry each tag (lower-cased, counted once per image), most frequent first, ties by tag:
+     * the tag-frequency table kohya users read before training.
+     */
+    public Map<String, Long> tagFrequencies() {
+        Map<String, Long> counts = new HashMap<>();
+        for (ImageItem image : images) {
+            new LinkedHashSet<>(image.structured().tags()).forEach(tag -> counts.merge(tag, 1L, Long::sum));
+        }
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     /** One line for logs and CLI output. */

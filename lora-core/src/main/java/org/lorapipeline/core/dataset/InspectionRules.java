@@ -1,5 +1,6 @@
 package org.lorapipeline.core.dataset;
 
+import java.util.EnumMap;
 import java.util.Map;
 import org.lorapipeline.core.image.ImageRules;
 
@@ -50,7 +51,7 @@ public record InspectionRules(ImageRules image, int nearDuplicateDistance, int m
     }
 
     public InspectionRules withSeverity(ProblemCode code, Severity severity) {
-        var overrides = new java.util.EnumMap<ProblemCode, Severity>(ProblemCode.class);
+        var overrides = new EnumMap<ProblemCode, Severity>(ProblemCode.class);
         overrides.putAll(severityOverrides);
         overrides.put(code, severity);
         return new InspectionRules(image, nearDuplicateDistance, maxProblemsPerCode, overrides);

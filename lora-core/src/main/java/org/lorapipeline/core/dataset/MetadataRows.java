@@ -71,8 +71,8 @@ final class MetadataRows {
         }
         int column = caption != null && captionColumn > 0
                 ? captionColumn + caption.length() - caption.stripLeading().length() : captionColumn;
-        entries.put(image, new CaptionEntry(image, caption == null ? null : caption.strip(), source, metadataFile,
-                line, column, 1));
+        entries.put(image, new CaptionEntry(image, caption == null ? null : caption.strip(),
+                caption == null ? CaptionSource.NONE : source, metadataFile, line, column, 1));
     }
 
     /** Entries in row order, then every image without a row (reported as uncaptioned). */

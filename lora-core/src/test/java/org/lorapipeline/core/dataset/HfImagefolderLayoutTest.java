@@ -1,6 +1,7 @@
 package org.lorapipeline.core.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.lorapipeline.core.dataset.Fixtures.RULES;
 
 import java.nio.file.Path;
@@ -28,9 +29,9 @@ class HfImagefolderLayoutTest {
         assertThat(report.problems()).isEmpty();
         assertThat(report.layout()).isEqualTo(DatasetLayout.HF_IMAGEFOLDER);
         assertThat(report.images()).extracting(ImageItem::path, ImageItem::trainingText).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("0001.png", "koi pond, ripples"),
-                org.assertj.core.groups.Tuple.tuple("train/0002.png", "lantern"),
-                org.assertj.core.groups.Tuple.tuple("0003.png", "bridge"));
+                tuple("0001.png", "koi pond, ripples"),
+                tuple("train/0002.png", "lantern"),
+                tuple("0003.png", "bridge"));
     }
 
     @Test
@@ -88,8 +89,8 @@ class HfImagefolderLayoutTest {
 
         assertThat(report.layout()).isEqualTo(DatasetLayout.IMAGE_FOLDER);
         assertThat(report.images()).extracting(ImageItem::path, ImageItem::captionSource).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("a.png", CaptionSource.CAPTION_FILE),
-                org.assertj.core.groups.Tuple.tuple("sub/b.png", CaptionSource.NONE));
+                tuple("a.png", CaptionSource.CAPTION_FILE),
+                tuple("sub/b.png", CaptionSource.NONE));
         assertThat(report.problems(ProblemCode.CAPTION_MISSING)).extracting(Problem::file).containsExactly("sub/b.png");
         assertThat(report.accepted()).isTrue();
     }

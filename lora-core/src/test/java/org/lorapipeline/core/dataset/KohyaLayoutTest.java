@@ -1,6 +1,7 @@
 package org.lorapipeline.core.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.lorapipeline.core.dataset.Fixtures.RULES;
 
 import java.nio.charset.Charset;
@@ -30,13 +31,13 @@ class KohyaLayoutTest {
         assertThat(report.images()).extracting(ImageItem::path, ImageItem::caption, ImageItem::captionSource,
                         ImageItem::repeats)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("10_sks dog/a.png", "**sks dog**, sitting, *warm light*",
+                        tuple("10_sks dog/a.png", "**sks dog**, sitting, *warm light*",
                                 CaptionSource.CAPTION_FILE, 10),
-                        org.assertj.core.groups.Tuple.tuple("10_sks dog/b.png", "sks dog running",
+                        tuple("10_sks dog/b.png", "sks dog running",
                                 CaptionSource.CAPTION_FILE, 10),
-                        org.assertj.core.groups.Tuple.tuple("10_sks dog/c.png", "sks dog",
+                        tuple("10_sks dog/c.png", "sks dog",
                                 CaptionSource.CLASS_TOKEN, 10),
-                        org.assertj.core.groups.Tuple.tuple("3_style/d.png", "style", CaptionSource.CLASS_TOKEN, 3));
+                        tuple("3_style/d.png", "style", CaptionSource.CLASS_TOKEN, 3));
         assertThat(report.images().get(0).structured().core()).containsExactly("sks dog");
         assertThat(report.repeatedImageCount()).isEqualTo(33);
         assertThat(report.problems(ProblemCode.CAPTION_MISSING)).singleElement().satisfies(p -> {
@@ -61,8 +62,8 @@ class KohyaLayoutTest {
         assertThat(report.images()).extracting(ImageItem::path).containsExactly("5_cat/a.png");
         assertThat(report.problems(ProblemCode.IGNORED_FOLDER)).extracting(Problem::file, Problem::severity)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("reg_images", Severity.INFO),
-                        org.assertj.core.groups.Tuple.tuple("5_cat/nested", Severity.INFO));
+                        tuple("reg_images", Severity.INFO),
+                        tuple("5_cat/nested", Severity.INFO));
         assertThat(report.problems(ProblemCode.IGNORED_FILE)).extracting(Problem::file).containsExactly("top.png");
         assertThat(report.problems(ProblemCode.ORPHAN_CAPTION)).extracting(Problem::file)
                 .containsExactly("5_cat/ghost.caption");

@@ -61,7 +61,7 @@ class SafeArchiveTest {
 
     @Test
     void backslashNamesFromWindowsZipsAreCheckedAsSeparators() throws Exception {
-        // commons-compress' writer turns backslashes into '/', so names as other tools store them are checked directly
+        // commons-compress' writer turns backslashes into '/'; names as other tools store them are checked here
         assertThat(SafeArchive.safeName("sub\\a.png")).isEqualTo("sub/a.png");
         assertThat(SafeArchive.safeName("./x//y.png")).isEqualTo("x/y.png");
         assertThatThrownBy(() -> SafeArchive.safeName("..\\evil.txt"))

@@ -30,7 +30,9 @@ final class TinyWebp {
             bits.write(1, 1);           // 8-bit symbol
             bits.write(symbol, 8);
         }
-        byte[] vp8l = bits.toByteArray();
+        // Zero padding after the bitstream: TwelveMonkeys refills its bit buffer 8 bytes at a time and would hit
+        // EOF (thrown and caught per refill, seconds for a 600x400 image) on a stream that ends right here.
+        byte[] vp8l = java.util.Arrays.copyOf(bits.toByteArray(), bits.size() + 16);
         int padded = vp8l.length + (vp8l.length & 1);
         ByteBuffer riff = ByteBuffer.allocate(20 + padded).order(ByteOrder.LITTLE_ENDIAN);
         riff.put("RIFF".getBytes()).putInt(12 + padded).put("WEBP".getBytes());
@@ -52,6 +54,10 @@ final class TinyWebp {
                 acc >>>= 8;
                 used -= 8;
             }
+        }
+
+        int size() {
+            return out.size() + (used > 0 ? 1 : 0);
         }
 
         byte[] toByteArray() {
