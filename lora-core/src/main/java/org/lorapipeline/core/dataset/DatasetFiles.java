@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** File-name conventions shared by the layouts: which files are images, what to skip, safe relative paths. */
 final class DatasetFiles {
@@ -42,6 +43,13 @@ final class DatasetFiles {
         String name = path.getFileName().toString();
         return name.startsWith(".") || name.equals("__MACOSX") || name.equals("Thumbs.db")
                 || name.equals("desktop.ini");
+    }
+
+    /** Direct children of {@code dir} without noise, sorted by name. */
+    static List<Path> children(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(p -> !isNoise(p)).sorted().toList();
+        }
     }
 
     static String relative(Path root, Path file) {

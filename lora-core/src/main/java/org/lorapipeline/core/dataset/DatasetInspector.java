@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +40,7 @@ public final class DatasetInspector {
     public static Path findRoot(Path dir) throws IOException {
         Path current = dir;
         while (Files.isDirectory(current)) {
-            List<Path> children;
-            try (Stream<Path> list = Files.list(current)) {
-                children = list.filter(p -> !DatasetFiles.isNoise(p)).toList();
-            }
+            List<Path> children = DatasetFiles.children(current);
             if (children.size() != 1 || !Files.isDirectory(children.get(0))
                     || KohyaLayout.FOLDER.matcher(children.get(0).getFileName().toString()).matches()) {
                 return current;

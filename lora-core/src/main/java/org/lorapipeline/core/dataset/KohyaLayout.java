@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * kohya-ss DreamBooth-style folders: {@code <repeats>_<class token>/} directly under the root, images and
@@ -22,19 +21,13 @@ final class KohyaLayout {
 
     /** True when {@code root} has at least one {@code <digits>_<name>} folder. */
     static boolean matches(Path root) throws IOException {
-        try (Stream<Path> children = Files.list(root)) {
-            return children.anyMatch(p -> Files.isDirectory(p) && !DatasetFiles.isNoise(p)
-                    && FOLDER.matcher(p.getFileName().toString()).matches());
-        }
+        return DatasetFiles.children(root).stream()
+                .anyMatch(p -> Files.isDirectory(p) && FOLDER.matcher(p.getFileName().toString()).matches());
     }
 
     static List<CaptionEntry> read(Path root, ProblemLog log) throws IOException {
-        List<Path> children;
-        try (Stream<Path> list = Files.list(root)) {
-            children = list.filter(p -> !DatasetFiles.isNoise(p)).sorted().toList();
-        }
         List<CaptionEntry> out = new ArrayList<>();
-        for (Path child : children) {
+        for (Path child : DatasetFiles.children(root)) {
             String name = child.getFileName().toString();
             if (!Files.isDirectory(child)) {
                 log.add(ProblemCode.IGNORED_FILE, name, "kohya reads images only inside <repeats>_<name>/ folders; "
@@ -60,14 +53,12 @@ final class KohyaLayout {
     private static List<CaptionEntry> readFolder(Path root, Path folder, String classToken, int repeats,
                                                  ProblemLog log) throws IOException {
         List<String> files = new ArrayList<>();
-        try (Stream<Path> list = Files.list(folder)) {
-            for (Path p : list.filter(p -> !DatasetFiles.isNoise(p)).sorted().toList()) {
-                if (Files.isDirectory(p)) {
-                    log.add(ProblemCode.IGNORED_FOLDER, DatasetFiles.relative(root, p), "kohya does not look into "
-                            + "sub-folders of a <repeats>_<name> folder; move its images up or into their own folder");
-                } else {
-                    files.add(DatasetFiles.relative(root, p));
-                }
+        for (Path p : DatasetFiles.children(folder)) {
+            if (Files.isDirectory(p)) {
+                log.add(ProblemCode.IGNORED_FOLDER, DatasetFiles.relative(root, p), "kohya does not look into "
+                        + "sub-folders of a <repeats>_<name> folder; move its images up or into their own folder");
+            } else {
+                files.add(DatasetFiles.relative(root, p));
             }
         }
         return SidecarCaptions.read(root, files, classToken.isBlank() ? null : classToken, repeats, log);

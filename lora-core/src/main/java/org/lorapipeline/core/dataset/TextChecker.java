@@ -8,10 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import org.lorapipeline.core.image.Sha256;
 
 /**
  * Checks JSONL text datasets in LLaMA-Factory's shapes: {@code {"text": ...}} or alpaca
@@ -45,12 +44,7 @@ final class TextChecker {
 
     private TextItem checkFile(Path root, String file) {
         long[] counts = new long[2]; // valid records, records with a response marker
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime must provide SHA-256", e);
-        }
+        MessageDigest sha = Sha256.digest();
         TextFormat[] fileFormat = new TextFormat[1];
         try (InputStream in = new DigestInputStream(Files.newInputStream(root.resolve(file)), sha)) {
             JsonLines.forEach(in, file, log, (line, text) -> {
@@ -66,7 +60,7 @@ final class TextChecker {
                     counts[1]++;
                 }
             });
-            return new TextItem(file, HexFormat.of().formatHex(sha.digest()), Files.size(root.resolve(file)),
+            return new TextItem(file, Sha256.hex(sha), Files.size(root.resolve(file)),
                     fileFormat[0] == null ? (format == null ? TextFormat.TEXT : format) : fileFormat[0],
                     counts[0], counts[1]);
         } catch (IOException e) {

@@ -122,7 +122,7 @@ class SeedCsvLayoutTest {
         Fixtures.write(dir.resolve("a.png"), TestImages.png(120, 120, 1));
         Files.copy(dir.resolve("a.png"), dir.resolve("a-copy.png"));
         Fixtures.write(dir.resolve("a-near.png"),
-                TestImages.encode(Fixtures.nearCopy(TestImages.scene(120, 120, 1)), "png"));
+                TestImages.encode(TestImages.nearCopy(TestImages.scene(120, 120, 1), 96, 96, 10), "png"));
         Fixtures.png(dir, "b.png", 2);
         byte[] full = TestImages.png(Fixtures.SIZE, Fixtures.SIZE, 3);
         Fixtures.write(dir.resolve("cut.png"), TestImages.cut(full, full.length / 2));

@@ -2,8 +2,6 @@ package org.lorapipeline.core.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +27,7 @@ class PerceptualHashTest {
     @Test
     void resizedAndBrightenedCopyIsANearDuplicate() {
         BufferedImage original = TestImages.scene(768, 768, 42);
-        BufferedImage copy = brighten(resize(original, 512, 512), 12);
+        BufferedImage copy = TestImages.nearCopy(original, 512, 512, 12);
 
         int distance = PerceptualHash.distance(PerceptualHash.of(original), PerceptualHash.of(copy));
 
@@ -87,29 +85,6 @@ class PerceptualHashTest {
             }
         }
         assertThat(out).hasSize(5);
-        return out;
-    }
-
-    private static BufferedImage resize(BufferedImage src, int w, int h) {
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(src, 0, 0, w, h, null);
-        g.dispose();
-        return out;
-    }
-
-    private static BufferedImage brighten(BufferedImage src, int delta) {
-        BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < src.getHeight(); y++) {
-            for (int x = 0; x < src.getWidth(); x++) {
-                int p = src.getRGB(x, y);
-                int r = Math.min(255, ((p >> 16) & 0xff) + delta);
-                int gr = Math.min(255, ((p >> 8) & 0xff) + delta);
-                int b = Math.min(255, (p & 0xff) + delta);
-                out.setRGB(x, y, (r << 16) | (gr << 8) | b);
-            }
-        }
         return out;
     }
 }

@@ -61,6 +61,25 @@ public final class TestImages {
         return encode(scene(width, height, seed), "png");
     }
 
+    /** A bilinear resize to {@code width}x{@code height}, {@code brighten} levels lighter: a near duplicate. */
+    public static BufferedImage nearCopy(BufferedImage src, int width, int height, int brighten) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(src, 0, 0, width, height, null);
+        g.dispose();
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int p = out.getRGB(x, y);
+                int r = Math.min(255, ((p >> 16) & 0xff) + brighten);
+                int gr = Math.min(255, ((p >> 8) & 0xff) + brighten);
+                int b = Math.min(255, (p & 0xff) + brighten);
+                out.setRGB(x, y, (r << 16) | (gr << 8) | b);
+            }
+        }
+        return out;
+    }
+
     public static byte[] cut(byte[] bytes, int keep) {
         return Arrays.copyOf(bytes, keep);
     }
