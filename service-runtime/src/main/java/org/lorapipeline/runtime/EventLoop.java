@@ -64,6 +64,10 @@ public final class EventLoop<V extends SpecificRecordBase> implements AutoClosea
     private static final Duration BUSY_POLL = Duration.ofMillis(100);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
 
+    static {
+        AvroTrust.ensure();
+    }
+
     /** Tunables of a loop; {@link #defaults} derives them from the service config. */
     public record Settings(String serviceName, String workerId, String groupId, int maxAttempts, BackoffPolicy backoff,
                            Duration pollTimeout, Duration revokeGrace, Duration livenessWindow) {

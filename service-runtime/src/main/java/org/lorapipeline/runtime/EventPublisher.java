@@ -29,6 +29,10 @@ public final class EventPublisher implements AutoCloseable {
     public static final String HEADER_SERVICE = "lora.service";
     public static final String HEADER_CAUSED_BY = "lora.caused.by";
 
+    static {
+        AvroTrust.ensure();
+    }
+
     private final Producer<byte[], byte[]> producer;
     private final String serviceName;
     private final Duration sendTimeout;

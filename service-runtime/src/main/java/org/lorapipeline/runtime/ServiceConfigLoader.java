@@ -19,12 +19,16 @@ import java.util.Properties;
 
 /**
  * Reads a {@link ServiceConfig}: command-line flags win over environment variables, which win over the
- * {@code stack.properties} the dev stack ({@code lora up}) writes into its data directory, which win over defaults.
+ * {@code stack.properties} the dev stack ({@code lora up}) writes into its data directory ({@code LORA_DATA_DIR},
+ * default {@code .lora-data}; same variable names as keys), which win over defaults.
  * Every unreadable or missing setting is collected, so one start shows the whole list of things to fix.
  */
 public final class ServiceConfigLoader {
 
-    /** One setting: its environment variable, its flag, its key in stack.properties (if any) and default. */
+    /**
+     * One setting: its environment variable, its flag, whether stack.properties may supply it (under the variable's
+     * name, or the older dotted {@code stackKey}) and its default.
+     */
     public record Setting(String env, String stackKey, String defaultValue, boolean secret, String help) {
         public String flag() {
             return "--" + env.substring("LORA_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
@@ -202,7 +206,8 @@ public final class ServiceConfigLoader {
                 v = env.get(s.env());
             }
             if ((v == null || v.isBlank()) && s.stackKey() != null) {
-                v = stack.getProperty(s.stackKey());
+                // the dev stack writes the variable names themselves; the dotted key is the older spelling
+                v = stack.getProperty(s.env(), stack.getProperty(s.stackKey()));
             }
             if (v == null || v.isBlank()) {
                 v = s.defaultValue();
