@@ -92,6 +92,8 @@ public final class ObjectStore implements AutoCloseable {
             }
         } catch (MinioException e) {
             throw translate("create bucket", "", e);
+        } catch (RuntimeException e) {
+            throw transport("create bucket", bucket, "", e);
         }
     }
 
@@ -103,6 +105,8 @@ public final class ObjectStore implements AutoCloseable {
             }
         } catch (MinioException e) {
             throw translate("reach bucket", "", e);
+        } catch (RuntimeException e) {
+            throw transport("reach bucket", bucket, "", e);
         }
     }
 
@@ -143,6 +147,8 @@ public final class ObjectStore implements AutoCloseable {
             throw new ObjectStoreException("cannot read " + file.toAbsolutePath() + " while uploading to s3://" + bucket + "/" + key, true, e);
         } catch (MinioException e) {
             throw translate("upload to", key, e);
+        } catch (RuntimeException e) {
+            throw transport("upload to", bucket, key, e);
         }
         String sentSha = Sha256.hex(sent);
         if (!sentSha.equals(sha)) {
@@ -174,6 +180,8 @@ public final class ObjectStore implements AutoCloseable {
                     .build());
         } catch (MinioException e) {
             throw translate("upload to", key, e);
+        } catch (RuntimeException e) {
+            throw transport("upload to", bucket, key, e);
         }
         return ref;
     }
@@ -283,6 +291,8 @@ public final class ObjectStore implements AutoCloseable {
             }
         } catch (MinioException e) {
             throw translate("list", prefix + "*", e);
+        } catch (RuntimeException e) {
+            throw transport("list", bucket, prefix + "*", e);
         }
         return out;
     }
@@ -311,6 +321,8 @@ public final class ObjectStore implements AutoCloseable {
                     .build());
         } catch (MinioException e) {
             throw translate("copy s3://" + source.getBucket() + "/" + source.getKey() + " to", targetKey, e);
+        } catch (RuntimeException e) {
+            throw transport("copy s3://" + source.getBucket() + "/" + source.getKey() + " to", bucket, targetKey, e);
         }
         return target;
     }
@@ -320,6 +332,8 @@ public final class ObjectStore implements AutoCloseable {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
         } catch (MinioException e) {
             throw translate("delete", key, e);
+        } catch (RuntimeException e) {
+            throw transport("delete", bucket, key, e);
         }
     }
 
@@ -330,6 +344,8 @@ public final class ObjectStore implements AutoCloseable {
             return in;
         } catch (MinioException e) {
             throw translate("read", bucketName, key, e);
+        } catch (RuntimeException e) {
+            throw transport("read", bucketName, key, e);
         }
     }
 
@@ -364,6 +380,8 @@ public final class ObjectStore implements AutoCloseable {
             throw translate("stat", bucketName, key, e);
         } catch (MinioException e) {
             throw translate("stat", bucketName, key, e);
+        } catch (RuntimeException e) {
+            throw transport("stat", bucketName, key, e);
         }
     }
 
@@ -397,6 +415,23 @@ public final class ObjectStore implements AutoCloseable {
         boolean retryable = cause instanceof IOException || e instanceof io.minio.errors.ServerException;
         return new ObjectStoreException("cannot " + op + " " + where + ": " + cause.getClass().getSimpleName() + ": "
                 + e.getMessage() + (retryable ? " (is LORA_S3_ENDPOINT reachable?)" : ""), retryable, e);
+    }
+
+    /**
+     * minio-java 9 reports transport failures (connection refused, reset) as unchecked exceptions wrapping the
+     * IOException; those are the retryable ones. Our own exceptions and programming errors pass through.
+     */
+    static RuntimeException transport(String op, String bucketName, String key, RuntimeException e) {
+        if (e instanceof ObjectStoreException) {
+            return e;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return new ObjectStoreException("cannot " + op + " s3://" + bucketName + "/" + key + ": " + io
+                        + " (is LORA_S3_ENDPOINT reachable?)", true, e);
+            }
+        }
+        return e;
     }
 
     private static void checkKey(String key) {

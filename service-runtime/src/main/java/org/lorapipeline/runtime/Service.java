@@ -66,6 +66,7 @@ public final class Service implements AutoCloseable {
      * registered. Throws with a message naming what is unreachable; nothing is left running on failure.
      */
     public static Service start(ServiceConfig config, ServiceWiring wiring) throws Exception {
+        log.info("starting {} with {}", config.serviceName(), config);
         Service service = new Service(config);
         try {
             service.store.ensureBucket();

@@ -39,7 +39,6 @@ public final class ServiceMain {
             log.error("{} cannot start: {}", serviceName, e.getMessage());
             return EXIT_CONFIG;
         }
-        log.info("starting {} with {}", config.serviceName(), config);
         Service service;
         try {
             service = Service.start(config, wiring);
