@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -260,7 +261,7 @@ public final class EventLoop<V extends SpecificRecordBase> implements AutoClosea
             log.error("{}: consumer loop of group {} died: {}", topic.name(), settings.groupId(), t.toString(), t);
         } finally {
             try {
-                consumer.close(Duration.ofSeconds(10));
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
             } catch (RuntimeException e) {
                 log.warn("{}: closing the consumer failed: {}", topic.name(), e.getMessage());
             }
