@@ -79,6 +79,8 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
         }
         SafetensorsFile source = SafetensorsFile.open(path);
         try {
+            // identify first: reading the layout from a file of another family would fail obscurely
+            LdmCheckpoint.identify(path, source, UNetConfig.sd15().crossAttentionDim());
             return openSingleFile(path, source, LdmCheckpoint.sd15UNetConfig(source), VaeConfig.sd15());
         } catch (RuntimeException e) {
             source.close();

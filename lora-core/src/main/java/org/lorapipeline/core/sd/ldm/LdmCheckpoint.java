@@ -72,7 +72,8 @@ public final class LdmCheckpoint {
     public static UNetConfig sd15UNetConfig(TensorSource source) {
         UNetConfig d = UNetConfig.sd15();
         String convIn = LdmKeyMap.UNET_PREFIX + "input_blocks.0.0.weight";
-        int in = source.contains(convIn) ? (int) source.info(convIn).shape()[1] : d.inChannels();
+        int in = source.contains(convIn) && source.info(convIn).shape().length == 4
+                ? (int) source.info(convIn).shape()[1] : d.inChannels();
         return new UNetConfig(in, d.outChannels(), d.blockOutChannels(), d.layersPerBlock(), d.downBlockTypes(),
                 d.upBlockTypes(), d.crossAttentionDim(), d.attentionHeadDim(), d.normNumGroups(), d.normEps(),
                 d.flipSinToCos(), d.freqShift(), d.sampleSize(), d.useLinearProjection(),
