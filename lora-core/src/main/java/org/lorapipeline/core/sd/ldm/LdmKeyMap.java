@@ -108,7 +108,8 @@ public final class LdmKeyMap {
                 }
             }
             if (b < n - 1) {
-                r.add(Rule.of("input_blocks." + (l + 1) * (b + 1) + ".0.op", "down_blocks." + b + ".downsamplers.0.conv"));
+                r.add(Rule.of("input_blocks." + (l + 1) * (b + 1) + ".0.op",
+                        "down_blocks." + b + ".downsamplers.0.conv"));
             }
         }
         r.add(Rule.of("middle_block.0", "mid_block.resnets.0", UNET_RESNET));

@@ -180,11 +180,11 @@ public record UNetConfig(int inChannels, int outChannels, List<Integer> blockOut
         o.put("_class_name", "UNet2DConditionModel");
         o.put("_diffusers_version", "0.30.0");
         o.put("act_fn", "silu");
-        o.putPOJO("attention_head_dim", attentionHeadDim);
-        o.putPOJO("block_out_channels", blockOutChannels);
+        o.set("attention_head_dim", SdJson.mapper().valueToTree(attentionHeadDim));
+        o.set("block_out_channels", SdJson.mapper().valueToTree(blockOutChannels));
         o.put("center_input_sample", false);
         o.put("cross_attention_dim", crossAttentionDim);
-        o.putPOJO("down_block_types", downBlockTypes);
+        o.set("down_block_types", SdJson.mapper().valueToTree(downBlockTypes));
         o.put("downsample_padding", 1);
         o.put("flip_sin_to_cos", flipSinToCos);
         o.put("freq_shift", freqShift);
@@ -196,7 +196,7 @@ public record UNetConfig(int inChannels, int outChannels, List<Integer> blockOut
         o.put("out_channels", outChannels);
         o.put("sample_size", sampleSize);
         o.put("transformer_layers_per_block", transformerLayersPerBlock);
-        o.putPOJO("up_block_types", upBlockTypes);
+        o.set("up_block_types", SdJson.mapper().valueToTree(upBlockTypes));
         o.put("use_linear_projection", useLinearProjection);
         return o;
     }

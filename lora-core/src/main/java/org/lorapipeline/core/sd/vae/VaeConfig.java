@@ -115,8 +115,9 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, Lis
         o.put("_class_name", "AutoencoderKL");
         o.put("_diffusers_version", "0.30.0");
         o.put("act_fn", "silu");
-        o.putPOJO("block_out_channels", blockOutChannels);
-        o.putPOJO("down_block_types", Collections.nCopies(blockOutChannels.size(), DOWN));
+        o.set("block_out_channels", SdJson.mapper().valueToTree(blockOutChannels));
+        o.set("down_block_types",
+                SdJson.mapper().valueToTree(Collections.nCopies(blockOutChannels.size(), DOWN)));
         o.put("in_channels", inChannels);
         o.put("latent_channels", latentChannels);
         o.put("layers_per_block", layersPerBlock);
@@ -124,7 +125,7 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, Lis
         o.put("out_channels", outChannels);
         o.put("sample_size", sampleSize);
         o.put("scaling_factor", scalingFactor);
-        o.putPOJO("up_block_types", Collections.nCopies(blockOutChannels.size(), UP));
+        o.set("up_block_types", SdJson.mapper().valueToTree(Collections.nCopies(blockOutChannels.size(), UP)));
         return o;
     }
 }
