@@ -195,6 +195,27 @@ public final class ClipTokenizer {
         return countTokens(text) > contextLength - 2;
     }
 
+    /** The pre-tokenizer's pieces of a text after {@link #clean} (what BPE runs on, one word at a time). */
+    static List<String> pieces(String text) {
+        List<String> out = new ArrayList<>();
+        Matcher m = WORDS.matcher(clean(text));
+        while (m.find()) {
+            out.add(m.group());
+        }
+        return out;
+    }
+
+    /** A word's initial BPE symbols: its UTF-8 bytes as byte symbols, the last one marked {@code </w>}. */
+    static List<String> byteSymbols(String piece) {
+        byte[] utf8 = piece.getBytes(StandardCharsets.UTF_8);
+        List<String> symbols = new ArrayList<>(utf8.length);
+        for (int i = 0; i < utf8.length; i++) {
+            String s = String.valueOf(BYTE_TO_UNICODE[utf8[i] & 0xff]);
+            symbols.add(i == utf8.length - 1 ? s + END_OF_WORD : s);
+        }
+        return symbols;
+    }
+
     /** Content token ids, no BOS/EOS, no truncation. */
     public int[] tokenize(String text) {
         List<int[]> pieces = new ArrayList<>();
@@ -304,12 +325,7 @@ public final class ClipTokenizer {
     }
 
     private int[] bpe(String piece) {
-        byte[] utf8 = piece.getBytes(StandardCharsets.UTF_8);
-        List<String> symbols = new ArrayList<>(utf8.length);
-        for (int i = 0; i < utf8.length; i++) {
-            String s = String.valueOf(BYTE_TO_UNICODE[utf8[i] & 0xff]);
-            symbols.add(i == utf8.length - 1 ? s + END_OF_WORD : s);
-        }
+        List<String> symbols = byteSymbols(piece);
         while (symbols.size() > 1) {
             int best = -1;
             int bestRank = Integer.MAX_VALUE;
