@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * A Hugging Face {@code CLIPModel} (ViT-B/32, ViT-L/14, ... all load the same way from config.json): both towers,
  * {@code text_projection}, {@code visual_projection} and {@code logit_scale}. Embeddings are compared by cosine
  * similarity; {@link #logitScale()} turns similarities into the logits CLIP was trained with.
+ *
+ * <p>The NDArray methods leave intermediates on the weights' manager (DJL attaches an op's result to its first
+ * operand's manager): call them inside an {@code NDScope}, as the {@code embed*} methods do, to keep memory flat.
  */
 public final class ClipModel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClipModel.class);
