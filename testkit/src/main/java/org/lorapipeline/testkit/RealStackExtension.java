@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class RealStackExtension implements BeforeAllCallback, ParameterResolver {
     private static final Logger log = LoggerFactory.getLogger(RealStackExtension.class);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RealStackExtension.class);
-    private static final String KEY = "stack";
+    private static final String SHARED_KEY = "shared-stack";
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -51,7 +51,9 @@ public final class RealStackExtension implements BeforeAllCallback, ParameterRes
                 .map(RealStack::isolated)
                 .orElse(false);
         ExtensionContext owner = isolated ? classContext(context) : context.getRoot();
-        return owner.getStore(NAMESPACE).computeIfAbsent(KEY, key -> start(owner), TestStack.class);
+        // Child stores see their parents' entries, so an isolated stack needs a key the root store never holds.
+        String key = isolated ? "isolated-stack:" + owner.getUniqueId() : SHARED_KEY;
+        return owner.getStore(NAMESPACE).computeIfAbsent(key, k -> start(owner), TestStack.class);
     }
 
     /** The context of the annotated class itself, so an isolated stack outlives nested classes and methods. */
