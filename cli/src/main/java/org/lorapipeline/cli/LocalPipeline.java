@@ -43,7 +43,7 @@ final class LocalPipeline implements AutoCloseable {
             pipeline.startService(IngestService.NAME, IngestService::wire);
             pipeline.writeServicesFile();
             return pipeline;
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             if (pipeline != null) {
                 pipeline.close();
             } else {

@@ -13,7 +13,15 @@ public final class Lora implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (RuntimeException | Error e) {
+            // a bug, not a user error: show everything, and exit even though Kafka's threads are still alive
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
     }
 
     /** The configured command line; tests call this to run commands in-process. */
