@@ -40,7 +40,7 @@ class DevStackIT {
 
     @BeforeAll
     static void trustEvents() {
-        AvroTrust.ensure();
+        org.lorapipeline.schemas.TrustedPackages.ensure();
     }
 
     @Test

@@ -44,7 +44,7 @@ class EmbeddedKafkaIT {
 
     @BeforeAll
     static void start() {
-        AvroTrust.ensure();
+        org.lorapipeline.schemas.TrustedPackages.ensure();
         kafka = EmbeddedKafka.start(dataDir, 0);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         createdByFirstBootstrap = TopicBootstrap.ensureTopics(admin, (short) 1);

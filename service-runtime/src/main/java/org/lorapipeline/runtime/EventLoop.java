@@ -66,7 +66,7 @@ public final class EventLoop<V extends SpecificRecordBase> implements AutoClosea
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
 
     static {
-        AvroTrust.ensure();
+        org.lorapipeline.schemas.TrustedPackages.ensure();
     }
 
     /** Tunables of a loop; {@link #defaults} derives them from the service config. */

@@ -30,7 +30,7 @@ public final class EventPublisher implements AutoCloseable {
     public static final String HEADER_CAUSED_BY = "lora.caused.by";
 
     static {
-        AvroTrust.ensure();
+        org.lorapipeline.schemas.TrustedPackages.ensure();
     }
 
     private final Producer<byte[], byte[]> producer;

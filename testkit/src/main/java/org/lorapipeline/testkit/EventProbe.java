@@ -52,7 +52,7 @@ public final class EventProbe<V> implements AutoCloseable {
 
     /** A probe that decodes values with the catalog serde of {@code spec}. */
     public static <V extends SpecificRecordBase> EventProbe<V> of(StackEndpoints endpoints, TopicSpec<V> spec) {
-        AvroTrust.ensure();
+        org.lorapipeline.schemas.TrustedPackages.ensure();
         var serde = spec.valueSerde();
         return new EventProbe<>(endpoints, spec.name(), serde::decode);
     }

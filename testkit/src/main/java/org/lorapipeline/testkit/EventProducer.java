@@ -39,7 +39,7 @@ public final class EventProducer implements AutoCloseable {
 
     /** Sends one catalog event keyed by {@code key} (the run or dataset id) and waits for the broker. */
     public <V extends SpecificRecordBase> RecordMetadata send(TopicSpec<V> spec, String key, V event) {
-        AvroTrust.ensure();
+        org.lorapipeline.schemas.TrustedPackages.ensure();
         return sendRaw(spec.name(), key, spec.valueSerde().encode(event), Map.of());
     }
 

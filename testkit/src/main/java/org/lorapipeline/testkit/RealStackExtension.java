@@ -45,7 +45,7 @@ public final class RealStackExtension implements BeforeAllCallback, ParameterRes
     }
 
     private static TestStack stack(ExtensionContext context) {
-        AvroTrust.ensure();
+        org.lorapipeline.schemas.TrustedPackages.ensure();
         boolean isolated = context.getTestClass()
                 .flatMap(type -> AnnotationSupport.findAnnotation(type, RealStack.class))
                 .map(RealStack::isolated)
