@@ -1,0 +1,18 @@
+package org.lorapipeline.core.config;
+
+/** {@code sample_sampler}: the scheduler used for preview images during training. */
+public enum SampleSampler implements YamlNamed {
+    DDIM("ddim"),
+    EULER_A("euler_a");
+
+    private final String yamlName;
+
+    SampleSampler(String yamlName) {
+        this.yamlName = yamlName;
+    }
+
+    @Override
+    public String yamlName() {
+        return yamlName;
+    }
+}
