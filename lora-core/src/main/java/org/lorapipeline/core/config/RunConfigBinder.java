@@ -68,6 +68,9 @@ final class RunConfigBinder {
             return null;
         }
         RunConfig config = b.build(family);
+        if (config != null && !b.origin.isWritten(ConfigKeys.OUTPUT_DIR)) {
+            log.warn("{}: output_dir is not set; writing to {}", source, config.output().outputDir());
+        }
         return problems.isEmpty() ? config : null;
     }
 
@@ -191,7 +194,6 @@ final class RunConfigBinder {
         if (outputDir == null) {
             // The seeds' LLaMA config has no output_dir; rather than refuse it, name the output after the data.
             outputDir = Path.of("./output").resolve(lastElement(trainDataDir, "lora"));
-            log.warn("{}: output_dir is not set; writing to {}", source, outputDir);
         }
         List<ExportFormat> defaultFormats = List.of(family == ModelFamily.LLM ? ExportFormat.PEFT : ExportFormat.KOHYA);
         List<ExportFormat> formats = new ArrayList<>();

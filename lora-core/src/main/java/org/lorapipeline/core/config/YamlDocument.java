@@ -65,7 +65,9 @@ final class YamlDocument {
             problems.add(syntaxProblem(source, e));
             return null;
         } catch (YAMLException e) {
-            problems.add(new ConfigProblem(source, 0, 0, null, "cannot read the YAML: " + e.getMessage()));
+            // Limits from loaderOptions(): too many aliases (a "billion laughs" file), too deep, too long.
+            problems.add(new ConfigProblem(source, 0, 0, null, "cannot read the YAML: " + e.getMessage()
+                    + "; a run config is a short list of `key: value` lines and needs no anchors or nesting"));
             return null;
         }
         if (root == null) {

@@ -72,6 +72,11 @@ public final class GgufLoraExport {
      * adapter directory name via {@link #idToTitle}.
      */
     public static GgufWriter build(PeftAdapter adapter, LlamaHeads heads, String modelName) {
+        if (!adapter.config().alpha_pattern().isEmpty()) {
+            // llama.cpp has one alpha per adapter file; per-module alphas cannot be expressed
+            throw new GgufException("adapter_config.json alpha_pattern " + adapter.config().alpha_pattern()
+                    + " cannot be exported: llama.cpp applies one lora_alpha to every module");
+        }
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", "llama")
                 .putString("general.type", "adapter")
@@ -91,10 +96,26 @@ public final class GgufLoraExport {
                 case K_PROJ -> permuteRows(b.data(), bs, heads.numKeyValueHeads(), p.key());
                 default -> b.data();
             };
+            if (adapter.config().use_rslora()) {
+                bData = foldRsLoraScale(bData, bs[1]);
+            }
             w.addTensor(p.ggufBase() + ".lora_a", a.shape(), a.data(), GgmlType.F32);
             w.addTensor(p.ggufBase() + ".lora_b", bs, bData, GgmlType.F32);
         }
         return w;
+    }
+
+    /**
+     * llama.cpp scales by alpha/rank (rank = this tensor's r, so rank_pattern needs nothing); rsLoRA means
+     * alpha/√r, so B is multiplied by √r. The upstream converter ignores use_rslora, which changes the output.
+     */
+    private static float[] foldRsLoraScale(float[] b, long rank) {
+        float factor = (float) Math.sqrt(rank);
+        float[] out = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = b[i] * factor;
+        }
+        return out;
     }
 
     private record Pair(String key, LlamaProjection projection, String ggufBase, FloatTensor a, FloatTensor b) {}

@@ -125,7 +125,7 @@ public final class AdapterConfigJson {
                     get(m, "megatron_core", String.class, d.megatron_core(), source),
                     list(m, "modules_to_save", source),
                     "LORA",
-                    get(m, "r", Number.class, d.r(), source).intValue(),
+                    get(m, "r", Integer.class, d.r(), source),
                     map(m, "rank_pattern", d.rank_pattern(), source),
                     get(m, "revision", String.class, d.revision(), source),
                     m.get("target_modules"),

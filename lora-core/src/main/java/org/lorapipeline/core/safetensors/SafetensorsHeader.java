@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -183,7 +184,7 @@ final class SafetensorsHeader {
             try {
                 expected = t.dtype().byteSize(t.numel());
             } catch (ArithmeticException e) {
-                throw new SafetensorsException(where + ": shape " + java.util.Arrays.toString(t.shape())
+                throw new SafetensorsException(where + ": shape " + Arrays.toString(t.shape())
                         + " overflows");
             }
             if (expected < 0) {
@@ -192,7 +193,7 @@ final class SafetensorsHeader {
             }
             if (t.byteLength() != expected) {
                 throw new SafetensorsException(where + " has " + t.byteLength() + " bytes but "
-                        + t.dtype() + java.util.Arrays.toString(t.shape()) + " needs " + expected);
+                        + t.dtype() + Arrays.toString(t.shape()) + " needs " + expected);
             }
             start = t.end();
         }

@@ -224,6 +224,13 @@ class ConfigErrorsTest {
         assertThat(only("- base_model: x\n").format()).startsWith("run.yaml:1:1: expected `key: value` lines");
         assertThat(only(BASE + "<<: {lora_rank: 8}\n").message()).contains("merge keys");
         assertThat(only(BASE + "? [a, b]\n: 1\n").message()).startsWith("a key must be a plain name");
+
+        StringBuilder bomb = new StringBuilder(BASE + "a0: &a0 [x, x]\n");
+        for (int i = 1; i < 12; i++) {
+            bomb.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
+                    .append(i - 1).append("]\n");
+        }
+        assertThat(only(bomb.toString()).message()).startsWith("cannot read the YAML: Number of aliases");
     }
 
     @Test

@@ -70,6 +70,26 @@ class GgufLoraExportTest {
     }
 
     @Test
+    void foldsRsLoraScaleIntoLoraBAndRejectsAlphaPattern() {
+        Map<String, FloatTensor> t = new LinkedHashMap<>();
+        t.put(PeftKeys.loraA(0, LlamaProjection.V_PROJ), FloatTensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 4, 2));
+        t.put(PeftKeys.loraB(0, LlamaProjection.V_PROJ), FloatTensor.of(new float[] {1, -1, 0.5f, 2}, 1, 4));
+        AdapterConfig c = AdapterConfig.causalLm("m", 4, 8, List.of("v_proj")).withUseRslora(true);
+        Path out = tmp.resolve("rs.gguf");
+        GgufLoraExport.build(new PeftAdapter(c, t), new GgufLoraExport.LlamaHeads(1, 1), "x").write(out);
+        try (GgufFile g = GgufFile.open(out)) {
+            // PEFT scale alpha/sqrt(r) = 4; llama.cpp applies alpha/r = 2, so B carries the missing sqrt(4) = 2
+            assertThat(g.floats("blk.0.attn_v.weight.lora_b")).containsExactly(2, -2, 1, 4);
+            assertThat(g.floats("blk.0.attn_v.weight.lora_a")).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        }
+        AdapterConfig withPattern = new AdapterConfig(Map.of("v_proj", 16), null, null, "none", false, true, true,
+                null, null, null, Map.of(), 8, 0, null, "megatron.core", null, "LORA", 4, Map.of(), null,
+                List.of("v_proj"), "CAUSAL_LM", false, false);
+        assertThatThrownBy(() -> GgufLoraExport.build(new PeftAdapter(withPattern, t),
+                new GgufLoraExport.LlamaHeads(1, 1), "x")).hasMessageContaining("alpha_pattern");
+    }
+
+    @Test
     void rejectsNonLlamaBaseConfig() throws IOException {
         Path cfg = tmp.resolve("config.json");
         Files.writeString(cfg, "{\"architectures\":[\"GPT2LMHeadModel\"],\"model_type\":\"gpt2\"}");
