@@ -19,7 +19,8 @@ import org.lorapipeline.core.tensor.AtomicFiles;
  * Writes a tiny random LLaMA as a real Hugging Face folder ({@code config.json}, {@code model.safetensors},
  * {@code generation_config.json}, {@code tokenizer.json}, {@code tokenizer_config.json},
  * {@code special_tokens_map.json}), so tests and demos run the same loading code as a full-size model. Weights are
- * N(0, 0.02²) as transformers initialises LLaMA, norms 1; the tokenizer is learned from a generated corpus
+ * N(0, 0.1²) (transformers' 0.02 leaves a 64-wide model's logits almost flat, so a LoRA could barely move the loss),
+ * norms 1; the tokenizer is learned from a generated corpus
  * ({@link LlamaBpeBuilder}) and its size is the model's {@code vocab_size}.
  */
 public final class TinyLlamaFolder {
@@ -27,6 +28,8 @@ public final class TinyLlamaFolder {
 
     /** Tokenizer size of the tiny model: specials + 256 bytes + characters + merges. */
     public static final int TINY_VOCAB = 512;
+    /** Standard deviation of the random weights (also written as {@code initializer_range}). */
+    public static final double INIT_STD = 0.1;
 
     private TinyLlamaFolder() {}
 
@@ -79,7 +82,7 @@ public final class TinyLlamaFolder {
             float[] v = new float[n];
             boolean norm = e.getKey().endsWith("norm.weight");
             for (int i = 0; i < n; i++) {
-                v[i] = norm ? 1f : (float) (0.02 * rng.nextGaussian());
+                v[i] = norm ? 1f : (float) (INIT_STD * rng.nextGaussian());
             }
             w.add(e.getKey(), shape, v, DType.F32);
         }
@@ -124,7 +127,7 @@ public final class TinyLlamaFolder {
         n.put("head_dim", c.headDim());
         n.put("hidden_act", "silu");
         n.put("hidden_size", c.hiddenSize());
-        n.put("initializer_range", 0.02);
+        n.put("initializer_range", INIT_STD);
         n.put("intermediate_size", c.intermediateSize());
         n.put("max_position_embeddings", c.maxPositionEmbeddings());
         n.put("mlp_bias", false);
