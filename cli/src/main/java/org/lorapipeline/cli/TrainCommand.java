@@ -127,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void step(RunProgress p) {
-            String msg = String.format("loss %.4f lr %.2e gn %.3f %.0f tok/s%s", p.loss(), p.learningRate(),
+            String msg = String.format(" loss %.4f lr %.2e gn %.3f %.0f tok/s%s", p.loss(), p.learningRate(),
                     p.gradNorm(), p.tokensPerSec(), p.skipped() ? " SKIPPED (NaN/Inf)" : "");
             if (bar != null) {
                 bar.stepTo(p.step());
