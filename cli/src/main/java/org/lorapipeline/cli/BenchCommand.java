@@ -58,17 +58,21 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("engine:  " + rt);
         if (memorySteps > 0) {
             int every = Math.max(1, memorySteps / 10);
-            out.printf("memory: tiny LLaMA, batch 4 x 64, %d steps%n%8s %12s%n", memorySteps, "step", "RSS MiB");
+            out.printf("memory: tiny LLaMA, batch 4 x 64, %d steps%n%8s %12s %16s %14s%n", memorySteps, "step", "RSS MiB",
+                    "JVM heap comm.", "heap used");
+            var heap = java.lang.management.ManagementFactory.getMemoryMXBean();
             int[] step = {0};
             LlamaBench.memory(rt, memorySteps, every, kib -> {
                 step[0] += every;
-                out.printf("%8d %12.1f%n", step[0], kib / 1024.0);
+                var h = heap.getHeapMemoryUsage();
+                out.printf("%8d %12.1f %12.1f MiB %10.1f MiB%n", step[0], kib / 1024.0, h.getCommitted() / 1048576.0,
+                        h.getUsed() / 1048576.0);
                 out.flush();
             });
             return 0;
         }
-        double peak = LlamaBench.matmulPeakGflops(rt, rt.onGpu() ? 4096 : 1024, rt.onGpu() ? 50 : 10);
-        out.printf("matmul peak (F32): %.1f GFLOP/s%n", peak);
+        double peak = LlamaBench.matmulPeakGflops(rt, rt.onGpu() ? 8192 : 2048, rt.onGpu() ? 50 : 5);
+        out.printf("matmul peak (F32, best of 3): %.1f GFLOP/s%n", peak);
         out.printf("%-6s %12s %10s %9s %10s %12s %12s %12s %10s %8s%n", "config", "params", "trainable", "batch",
                 "step s", "tokens/s", "peak RSS", "device mem", "GFLOP/s", "% peak");
         List<String> unknown = new ArrayList<>();
