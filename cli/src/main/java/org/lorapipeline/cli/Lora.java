@@ -7,13 +7,22 @@ import picocli.CommandLine.Command;
 @Command(name = "lora", mixinStandardHelpOptions = true, version = "lora-pipeline 0.1.0",
         description = "Train LoRA adapters from a dataset folder and one YAML file, locally or through the event pipeline.",
         subcommands = {InitCommand.class, TrainCommand.class, TinyModelCommand.class, BenchCommand.class,
-                StatusCommand.class, EventsCommand.class, CommandLine.HelpCommand.class})
+                UpCommand.class, DemoCommand.class, DatasetCommand.class, StatusCommand.class, EventsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Lora implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (RuntimeException | Error e) {
+            // a bug, not a user error: show everything, and exit even though Kafka's threads are still alive
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
     }
 
     /** The configured command line; tests call this to run commands in-process. */

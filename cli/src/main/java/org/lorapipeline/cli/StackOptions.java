@@ -2,65 +2,89 @@ package org.lorapipeline.cli;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import org.lorapipeline.infra.StackEndpoints;
+import org.lorapipeline.runtime.ConfigException;
+import org.lorapipeline.runtime.ServiceConfig;
+import org.lorapipeline.runtime.ServiceConfigLoader;
 import picocli.CommandLine.Option;
 
 /**
- * How a command finds the pipeline: flags, then environment variables, then the {@code stack.properties} that
- * {@code lora up} writes into its data directory.
+ * How a command finds the pipeline: flags, then environment variables (the services' own {@code LORA_*}), then
+ * the files {@code lora up} writes into its data directory ({@code stack.properties}, {@code services.properties}).
  */
 public final class StackOptions {
+    static final String STATUS_URL = "LORA_STATUS_URL";
+    static final String SERVICES_FILE = "services.properties";
+
     @Option(names = "--data-dir", defaultValue = "${env:LORA_DATA_DIR:-.lora-data}",
             description = "Data directory of a running `lora up` (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (env LORA_KAFKA_BOOTSTRAP).")
-    String bootstrap;
-
     @Option(names = "--status-url", description = "Run status endpoint (env LORA_STATUS_URL).")
     String statusUrl;
 
-    private Properties fileProps;
-
-    private Properties file() {
-        if (fileProps == null) {
-            fileProps = new Properties();
-            Path f = dataDir.resolve("stack.properties");
-            if (Files.isRegularFile(f)) {
-                try (Reader r = Files.newBufferedReader(f)) {
-                    fileProps.load(r);
-                } catch (IOException e) {
-                    throw new UserException("cannot read " + f.toAbsolutePath() + ": " + e.getMessage());
-                }
+    /** Kafka and S3 endpoints: from the environment when LORA_KAFKA_BOOTSTRAP is set, else from the stack file. */
+    public StackEndpoints endpoints() {
+        Map<String, String> env = System.getenv();
+        if (env.containsKey(StackEndpoints.ENV_KAFKA_BOOTSTRAP)) {
+            try {
+                return StackEndpoints.fromEnvironment(env, dataDir);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage() + "; set every LORA_KAFKA_BOOTSTRAP / LORA_S3_* variable or none");
             }
         }
-        return fileProps;
+        Optional<StackEndpoints> fromFile;
+        try {
+            fromFile = StackEndpoints.read(dataDir);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new UserException(e.getMessage());
+        }
+        return fromFile.orElseThrow(() -> new UserException("no running stack found: start one with `lora up` (it writes "
+                + dataDir.toAbsolutePath().normalize().resolve(StackEndpoints.FILE_NAME) + "), pass --data-dir, or set "
+                + StackEndpoints.ENV_KAFKA_BOOTSTRAP + " and the LORA_S3_* variables"));
     }
 
-    /** A setting from flag, env or stack.properties; a clear error naming all three when none has it. */
-    String require(String flagValue, String env, String key, String flag) {
-        if (flagValue != null && !flagValue.isBlank()) {
-            return flagValue;
+    /** A service-style config for commands that upload and publish like a service would. */
+    public ServiceConfig serviceConfig(String name) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(endpoints().asEnvironment());
+        env.putIfAbsent("LORA_HTTP_PORT", "0");
+        try {
+            return ServiceConfigLoader.load(name, new String[0], env);
+        } catch (ConfigException e) {
+            throw new UserException(e.getMessage());
         }
-        String fromEnv = System.getenv(env);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv;
-        }
-        String fromFile = file().getProperty(key);
-        if (fromFile != null && !fromFile.isBlank()) {
-            return fromFile;
-        }
-        throw new UserException("no " + key + " known: start the dev stack with `lora up` (it writes "
-                + dataDir.resolve("stack.properties").toAbsolutePath() + "), or pass " + flag + ", or set " + env + ".");
-    }
-
-    public String bootstrap() {
-        return require(bootstrap, "LORA_KAFKA_BOOTSTRAP", "bootstrap.servers", "--bootstrap");
     }
 
     public String statusUrl() {
-        return require(statusUrl, "LORA_STATUS_URL", "status.url", "--status-url");
+        if (statusUrl != null && !statusUrl.isBlank()) {
+            return statusUrl;
+        }
+        String fromEnv = System.getenv(STATUS_URL);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        Path file = dataDir.resolve(SERVICES_FILE);
+        if (Files.isRegularFile(file)) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new UserException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
+            }
+            String url = p.getProperty(STATUS_URL);
+            if (url != null && !url.isBlank()) {
+                return url;
+            }
+        }
+        throw new UserException("no run status endpoint known: start the pipeline with `lora up` (it writes "
+                + file.toAbsolutePath().normalize() + "), or pass --status-url, or set " + STATUS_URL + ".");
     }
 }

@@ -1,11 +1,5 @@
 package org.lorapipeline.cli;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.lorapipeline.status.RunStatus;
@@ -28,44 +22,27 @@ public final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws Exception {
-        String base = stack.statusUrl();
-        String body = get(base + "/runs" + (runId == null ? "" : "/" + runId));
-        if (json) {
-            System.out.println(body);
-            return 0;
-        }
+    public Integer call() {
+        StatusClient client = new StatusClient(stack.statusUrl());
         if (runId == null) {
-            RunStatus[] runs = RunStatusSerde.parseList(body);
+            if (json) {
+                System.out.println(client.get("/runs"));
+                return 0;
+            }
+            RunStatus[] runs = client.runs();
             if (runs.length == 0) {
                 System.out.println("no runs yet");
             }
             for (RunStatus r : runs) {
                 System.out.println(r.summaryLine());
             }
-        } else {
-            System.out.println(StatusPrinter.details(RunStatusSerde.fromJson(body.getBytes())));
+            return 0;
         }
+        RunStatus status = client.run(runId).orElseThrow(() ->
+                new UserException("no run " + runId + " is known (yet); `lora status` lists the runs."));
+        System.out.println(json ? new String(RunStatusSerde.toJson(status), java.nio.charset.StandardCharsets.UTF_8)
+                : StatusPrinter.details(status));
         return 0;
-    }
-
-    private String get(String url) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> r;
-        try {
-            r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UserException("the run status endpoint " + url + " does not answer (" + e.getMessage()
-                    + "); is `lora up` running?");
-        }
-        if (r.statusCode() == 404) {
-            throw new UserException("no run " + runId + " is known (yet); `lora status` lists the runs.");
-        }
-        if (r.statusCode() != 200) {
-            throw new UserException("run status endpoint answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
     }
 
     /** Multi-line view of one run. */

@@ -1,21 +1,24 @@
 package org.lorapipeline.schemas;
 
+import org.apache.avro.util.ClassSecurityValidator;
+
 /**
- * Avro 1.12 refuses to instantiate classes outside {@code org.apache.avro.SERIALIZABLE_PACKAGES}; our
- * generated events live in {@code org.lorapipeline.events}, so add it before Avro reads the property.
+ * Avro 1.12 refuses to instantiate classes its class-security validator does not trust. The validator reads
+ * {@code org.apache.avro.SERIALIZABLE_PACKAGES} only once, when it first loads, so setting that property is too late
+ * if any Avro code ran before us; adding our events package to the global validator works whatever ran first.
  */
-final class TrustedPackages {
-    static final String PROPERTY = "org.apache.avro.SERIALIZABLE_PACKAGES";
-    static final String EVENTS_PACKAGE = "org.lorapipeline.events";
+public final class TrustedPackages {
+    static final String EVENTS_PACKAGE = "org.lorapipeline.events.";
+    private static boolean done;
 
     private TrustedPackages() {}
 
-    static synchronized void ensure() {
-        String current = System.getProperty(PROPERTY);
-        if (current == null || current.isBlank()) {
-            System.setProperty(PROPERTY, "java.lang,java.math,java.io,java.net,org.apache.avro.util," + EVENTS_PACKAGE);
-        } else if (!current.contains(EVENTS_PACKAGE)) {
-            System.setProperty(PROPERTY, current + "," + EVENTS_PACKAGE);
+    /** Trusts {@code org.lorapipeline.events.*}; idempotent and cheap, so every producer and consumer calls it. */
+    public static synchronized void ensure() {
+        if (!done) {
+            ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
+                    type -> type.getName().startsWith(EVENTS_PACKAGE)));
+            done = true;
         }
     }
 }

@@ -19,7 +19,7 @@ final class SampleEvents {
         return DatasetRegistered.newBuilder()
                 .setEventId("e-1").setRunId("run-1").setDatasetId("ds-1")
                 .setOccurredAt(Instant.parse("2026-11-23T10:15:30.123Z"))
-                .setDatasetKind(DatasetKind.IMAGE).setLayout("metadata_csv")
+                .setDatasetKind(DatasetKind.IMAGE).setLayout("seed_metadata_csv")
                 .setManifest(ref("datasets/ds-1/manifest.json")).setConfig(ref("datasets/ds-1/config.yaml"))
                 .setItemCount(42).setUncaptionedCount(3).setLabelingRequested(true)
                 .setWarnings(List.of(Problem.newBuilder().setSeverity(Severity.WARNING).setCode("image.near_duplicate")

@@ -71,7 +71,7 @@ class SchemaEvolutionTest {
         GenericRecord read = asGeneric(SampleEvents.registered(), v0);
 
         assertThat(read.get("itemCount")).isEqualTo(42);
-        assertThat(read.get("layout").toString()).isEqualTo("metadata_csv");
+        assertThat(read.get("layout").toString()).isEqualTo("seed_metadata_csv");
         assertThat(read.getSchema().getField("uncaptionedCount")).isNull();
     }
 

@@ -1,0 +1,190 @@
+package org.lorapipeline.infra.manifests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.lorapipeline.infra.StackEndpoints;
+import org.lorapipeline.schemas.TopicSpec;
+import org.lorapipeline.schemas.Topics;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** Parses every deployment manifest and checks it against the topic catalog and the service contract. */
+class ManifestsTest {
+    private static final List<String> SERVICES = List.of("ingest-service", "label-service", "train-service", "export-service");
+    private static final Set<String> SERVICE_ENV = Set.of(StackEndpoints.ENV_KAFKA_BOOTSTRAP, StackEndpoints.ENV_S3_ENDPOINT,
+            StackEndpoints.ENV_S3_ACCESS_KEY, StackEndpoints.ENV_S3_SECRET_KEY, StackEndpoints.ENV_S3_BUCKET);
+
+    /** kind -> name -> document, for every document under k8s/. */
+    static Map<String, Map<String, Map<String, Object>>> k8s;
+    static Map<String, Object> compose;
+
+    @BeforeAll
+    static void parse() throws IOException {
+        k8s = new TreeMap<>();
+        try (Stream<Path> files = Files.list(Path.of("k8s"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                for (Object doc : yaml().loadAll(Files.readString(file))) {
+                    if (doc == null) {
+                        continue;
+                    }
+                    Map<String, Object> resource = map(doc);
+                    String kind = (String) resource.get("kind");
+                    String name = kind.equals("Kustomization") ? "kustomization" : (String) map(resource.get("metadata")).get("name");
+                    Object previous = k8s.computeIfAbsent(kind, k -> new TreeMap<>()).put(name, resource);
+                    assertThat(previous).as(kind + " " + name + " defined twice (" + file + ")").isNull();
+                }
+            }
+        }
+        compose = map(yaml().load(Files.readString(Path.of("compose/docker-compose.yml"))));
+    }
+
+    @Test
+    void generatedTopicFilesAreUpToDateWithTheCatalog() throws IOException {
+        assertThat(Files.readString(Path.of(KafkaTopicManifests.K8S_FILE)))
+                .as("k8s/kafka-topics.yaml is stale: run KafkaTopicManifests").isEqualTo(KafkaTopicManifests.kafkaTopicsYaml());
+        assertThat(Files.readString(Path.of(KafkaTopicManifests.COMPOSE_SCRIPT)))
+                .as("compose/create-topics.sh is stale: run KafkaTopicManifests").isEqualTo(KafkaTopicManifests.createTopicsScript());
+    }
+
+    @Test
+    void everyCatalogTopicAndDlqHasAKafkaTopicWithMatchingPartitionsAndRetentionAndNothingElse() {
+        Map<String, Map<String, Object>> topics = k8s.get("KafkaTopic");
+        assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(Topics.allNames());
+        for (TopicSpec<?> spec : Topics.ALL) {
+            Map<String, Object> main = map(topics.get(spec.name()).get("spec"));
+            Map<String, Object> dlq = map(topics.get(spec.dlq()).get("spec"));
+            assertThat(main.get("topicName")).isEqualTo(spec.name());
+            assertThat(main.get("partitions")).isEqualTo(spec.partitions());
+            assertThat(dlq.get("partitions")).isEqualTo(spec.partitions());
+            assertThat(map(main.get("config")).get("retention.ms")).isEqualTo(Long.toString(spec.retention().toMillis()));
+            assertThat(map(main.get("config")).get("cleanup.policy")).isEqualTo(spec.compacted() ? "compact" : "delete");
+            assertThat(map(dlq.get("config")).get("retention.ms")).isEqualTo(Long.toString(TopicSpec.DLQ_RETENTION.toMillis()));
+            assertThat(map(topics.get(spec.name()).get("metadata")).get("labels")).isEqualTo(Map.of(
+                    "strimzi.io/cluster", "lora", "app.kubernetes.io/part-of", "lora-pipeline"));
+        }
+    }
+
+    @Test
+    void kafkaClusterIsKraftWithNodePoolsAndTheTopicsNameIt() {
+        Map<String, Object> kafka = k8s.get("Kafka").get("lora");
+        assertThat(map(map(kafka.get("metadata")).get("annotations")))
+                .containsEntry("strimzi.io/kraft", "enabled").containsEntry("strimzi.io/node-pools", "enabled");
+        Map<String, Object> pool = k8s.get("KafkaNodePool").get("dual-role");
+        assertThat(list(map(pool.get("spec")).get("roles"))).containsExactlyInAnyOrder("controller", "broker");
+        assertThat(map(map(map(kafka.get("spec")).get("kafka")).get("config"))).containsEntry("auto.create.topics.enable", false);
+        int replicas = (int) map(pool.get("spec")).get("replicas");
+        k8s.get("KafkaTopic").values().forEach(t -> assertThat((int) map(t.get("spec")).get("replicas")).isLessThanOrEqualTo(replicas));
+    }
+
+    @Test
+    void everyServiceHasADeploymentAndServiceWithProbesScrapeAnnotationsAndResources() {
+        for (String name : SERVICES) {
+            Map<String, Object> template = map(map(k8s.get("Deployment").get(name).get("spec")).get("template"));
+            assertThat(map(map(template.get("metadata")).get("annotations"))).as(name)
+                    .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "8080");
+            Map<String, Object> container = map(list(map(template.get("spec")).get("containers")).get(0));
+            assertThat(httpGetPath(container, "livenessProbe")).as(name).isEqualTo("/health/live");
+            assertThat(httpGetPath(container, "readinessProbe")).as(name).isEqualTo("/health/ready");
+            assertThat(map(list(container.get("ports")).get(0)).get("containerPort")).isEqualTo(8080);
+            Map<String, Object> resources = map(container.get("resources"));
+            assertThat(map(resources.get("requests"))).as(name).containsKeys("cpu", "memory");
+            assertThat(map(resources.get("limits"))).as(name).containsKey("memory");
+
+            Map<String, Object> service = k8s.get("Service").get(name);
+            assertThat(map(map(service.get("spec")).get("selector"))).isEqualTo(map(map(map(
+                    k8s.get("Deployment").get(name).get("spec")).get("selector")).get("matchLabels")));
+        }
+    }
+
+    @Test
+    void trainServiceRunsOnAGpuNodeAndKedaScalesItOnTrainingQueueLag() {
+        Map<String, Object> podSpec = map(map(map(k8s.get("Deployment").get("train-service").get("spec")).get("template")).get("spec"));
+        Map<String, Object> resources = map(map(list(podSpec.get("containers")).get(0)).get("resources"));
+        assertThat(map(resources.get("limits"))).containsEntry("nvidia.com/gpu", 1);
+        assertThat(map(resources.get("requests"))).containsEntry("nvidia.com/gpu", 1);
+        assertThat(map(podSpec.get("nodeSelector"))).isNotEmpty();
+        assertThat(list(podSpec.get("tolerations"))).anySatisfy(t -> assertThat(map(t)).containsEntry("key", "nvidia.com/gpu"));
+        for (String other : List.of("ingest-service", "label-service", "export-service")) {
+            assertThat(k8s.get("Deployment").get(other).toString()).doesNotContain("nvidia.com/gpu");
+        }
+
+        Map<String, Object> scaled = map(k8s.get("ScaledObject").get("train-service").get("spec"));
+        assertThat(map(scaled.get("scaleTargetRef"))).containsEntry("name", "train-service");
+        assertThat((int) scaled.get("maxReplicaCount")).isLessThanOrEqualTo(Topics.TRAINING_REQUESTED.partitions());
+        Map<String, Object> trigger = map(list(scaled.get("triggers")).get(0));
+        assertThat(trigger.get("type")).isEqualTo("kafka");
+        assertThat(map(trigger.get("metadata"))).containsEntry("topic", Topics.TRAINING_REQUESTED.name())
+                .containsEntry("consumerGroup", "train-service").containsKey("lagThreshold");
+    }
+
+    @Test
+    void composeAndK8sRunTheSameImagesWithTheSameServiceEnvironment() {
+        Map<String, Object> services = map(compose.get("services"));
+        assertThat(services).containsKeys("kafka", "minio", "topic-init", "bucket-init");
+        assertThat(services.keySet()).containsAll(SERVICES);
+        for (String name : SERVICES) {
+            Map<String, Object> composeService = map(services.get(name));
+            Map<String, Object> container = map(list(map(map(map(
+                    k8s.get("Deployment").get(name).get("spec")).get("template")).get("spec")).get("containers")).get(0));
+            assertThat(composeService.get("image")).as(name).isEqualTo(container.get("image"));
+            assertThat(map(composeService.get("environment")).keySet()).as(name + " in compose").containsAll(SERVICE_ENV);
+            Set<String> k8sEnv = list(container.get("env")).stream().map(e -> (String) map(e).get("name")).collect(Collectors.toSet());
+            assertThat(k8sEnv).as(name + " in k8s").containsAll(SERVICE_ENV);
+            assertThat(list(map(composeService.get("healthcheck")).get("test"))).as(name)
+                    .anySatisfy(part -> assertThat((String) part).endsWith(":8080/health/ready"));
+        }
+        Map<String, Object> minio = map(list(map(map(map(k8s.get("StatefulSet").get("minio").get("spec")).get("template"))
+                .get("spec")).get("containers")).get(0));
+        assertThat(map(services.get("minio")).get("image")).isEqualTo(minio.get("image"));
+        assertThat((String) map(services.get("kafka")).get("image")).startsWith("apache/kafka:4.")
+                .endsWith(":" + map(map(k8s.get("Kafka").get("lora").get("spec")).get("kafka")).get("version"));
+        assertThat(map(map(services.get("kafka")).get("environment"))).containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
+    }
+
+    @Test
+    void kustomizationListsEveryManifestFile() throws IOException {
+        List<String> listed = list(k8s.get("Kustomization").get("kustomization").get("resources")).stream().map(String.class::cast).toList();
+        try (Stream<Path> files = Files.list(Path.of("k8s"))) {
+            List<String> present = files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".yaml") && !f.equals("kustomization.yaml")).sorted().toList();
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(present);
+        }
+    }
+
+    private static String httpGetPath(Map<String, Object> container, String probe) {
+        return (String) map(map(container.get(probe)).get("httpGet")).get("path");
+    }
+
+    private static Yaml yaml() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return new Yaml(new SafeConstructor(options));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return new LinkedHashMap<>((Map<String, Object>) value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value) {
+        assertThat(value).isInstanceOf(List.class);
+        return new ArrayList<>((List<Object>) value);
+    }
+}
