@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code lora} command line. */
 @Command(name = "lora", mixinStandardHelpOptions = true, version = "lora-pipeline 0.1.0",
         description = "Train LoRA adapters from a dataset folder and one YAML file, locally or through the event pipeline.",
-        subcommands = {UpCommand.class, DemoCommand.class, DatasetCommand.class, StatusCommand.class, EventsCommand.class,
+        subcommands = {InitCommand.class, TrainCommand.class, TinyModelCommand.class, BenchCommand.class,
+                UpCommand.class, DemoCommand.class, DatasetCommand.class, StatusCommand.class, EventsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lora implements Runnable {
     @CommandLine.Spec

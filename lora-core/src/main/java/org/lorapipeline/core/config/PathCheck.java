@@ -18,8 +18,12 @@ final class PathCheck {
         check(problems, origin, workingDir, ConfigKeys.TRAIN_DATA_DIR, config.data().trainDataDir(),
                 config.family() == ModelFamily.SD ? Kind.DIRECTORY : Kind.ANY);
         check(problems, origin, workingDir, ConfigKeys.METADATA_PATH, config.data().metadataPath(), Kind.FILE);
-        check(problems, origin, workingDir, ConfigKeys.NETWORK_WEIGHTS, config.lora().networkWeights(), Kind.FILE);
-        check(problems, origin, workingDir, ConfigKeys.RESUME_FROM, config.output().resumeFrom(), Kind.ANY);
+        // a LoRA file (kohya) or a PEFT adapter folder / its adapter_model.safetensors
+        check(problems, origin, workingDir, ConfigKeys.NETWORK_WEIGHTS, config.lora().networkWeights(), Kind.ANY);
+        Path resume = config.output().resumeFrom();
+        if (resume != null && !resume.toString().equals("latest")) { // latest = newest checkpoint, found at run time
+            check(problems, origin, workingDir, ConfigKeys.RESUME_FROM, resume, Kind.ANY);
+        }
         return problems;
     }
 

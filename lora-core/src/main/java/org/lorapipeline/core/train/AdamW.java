@@ -70,6 +70,38 @@ public final class AdamW {
         }
     }
 
+    /**
+     * Replaces the state with saved values (resume). Every parameter needs both moments with its own size.
+     *
+     * @param params the trainable arrays, for names and shapes
+     */
+    public void restore(long stepCount, Map<String, float[]> first, Map<String, float[]> second,
+                        Map<String, NDArray> params, NDManager state) {
+        if (stepCount < 0) {
+            throw new IllegalArgumentException("optimizer step must be >= 0, got " + stepCount);
+        }
+        Map<String, NDArray> newM = new LinkedHashMap<>();
+        Map<String, NDArray> newV = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            float[] a = first.get(e.getKey());
+            float[] b = second.get(e.getKey());
+            long size = e.getValue().size();
+            if (a == null || b == null || a.length != size || b.length != size) {
+                throw new IllegalArgumentException("optimizer state has no moments of size " + size + " for "
+                        + e.getKey() + " (checkpoint from another rank/target_modules?)");
+            }
+            newM.put(e.getKey(), persistent(state.create(a, e.getValue().getShape())));
+            newV.put(e.getKey(), persistent(state.create(b, e.getValue().getShape())));
+        }
+        m.values().forEach(NDArray::close);
+        v.values().forEach(NDArray::close);
+        m.clear();
+        v.clear();
+        m.putAll(newM);
+        v.putAll(newV);
+        step = stepCount;
+    }
+
     /** Moments outlive the step's NDScope, which would otherwise close them with the step's temporaries. */
     private static NDArray persistent(NDArray a) {
         NDScope.unregister(a);

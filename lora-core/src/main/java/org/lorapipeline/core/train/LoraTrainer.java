@@ -43,6 +43,19 @@ public final class LoraTrainer {
     }
 
     /**
+     * Puts saved optimizer state back (resume): the step count and both moments of every trainable array, by the
+     * same names as {@link LoraModel#parameters()}.
+     */
+    public void restoreOptimizer(long step, Map<String, float[]> firstMoments, Map<String, float[]> secondMoments) {
+        optimizer.restore(step, firstMoments, secondMoments, lora.parameters(), state);
+    }
+
+    /** Reseeds the engine's generator (dropout masks); the run seeds each step from (seed, step) for exact resume. */
+    public void reseed(long seed) {
+        model.manager().getEngine().setRandomSeed((int) (seed ^ (seed >>> 32)));
+    }
+
+    /**
      * One optimizer step.
      *
      * @param microBatches the batches whose gradients are accumulated into this step
@@ -79,14 +92,20 @@ public final class LoraTrainer {
             }
         }
         double norm;
+        double loss = lossSum / total;
+        boolean skipped;
         try (NDScope scope = new NDScope()) {
             Map<String, NDArray> grads = new LinkedHashMap<>();
             params.forEach((k, p) -> grads.put(k, p.getGradient()));
             norm = GradClip.clipByGlobalNorm(grads, options.maxGradNorm());
-            optimizer.update(params, grads, learningRate, state);
+            // a NaN/Inf loss or gradient would poison the weights and both moments for good: drop the step instead
+            skipped = !Double.isFinite(loss) || !Double.isFinite(norm);
+            if (!skipped) {
+                optimizer.update(params, grads, learningRate, state);
+            }
             params.values().forEach(Gradients::zero);
             scope.suppressNotUsedWarning();
         }
-        return new StepResult(optimizer.stepCount(), lossSum / total, norm, learningRate, total);
+        return new StepResult(optimizer.stepCount(), loss, norm, learningRate, total, skipped);
     }
 }

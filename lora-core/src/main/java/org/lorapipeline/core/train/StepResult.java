@@ -8,5 +8,6 @@ package org.lorapipeline.core.train;
  * @param gradNorm     global gradient norm before clipping
  * @param learningRate the learning rate used
  * @param tokens       number of tokens that counted in the loss
+ * @param skipped      the loss or gradient norm was NaN/Inf, so no update was applied (gradients were dropped)
  */
-public record StepResult(long step, double loss, double gradNorm, double learningRate, long tokens) {}
+public record StepResult(long step, double loss, double gradNorm, double learningRate, long tokens, boolean skipped) {}

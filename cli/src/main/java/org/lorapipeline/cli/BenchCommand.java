@@ -1,0 +1,108 @@
+package org.lorapipeline.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.lorapipeline.core.engine.TorchRuntime;
+import org.lorapipeline.core.llama.LlamaConfig;
+import org.lorapipeline.core.llama.TinyLlamaFolder;
+import org.lorapipeline.core.run.LlamaBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lora bench llama}: LoRA step time, tokens/s, memory and achieved FLOP/s on this machine. */
+@Command(name = "bench", description = "Benchmark LoRA training steps of a random LLaMA (tiny and ~100M parameters).")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "llama", description = "Model family (only: llama).")
+    String family;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "tiny,100m", description = "Configs to run: tiny, 100m.")
+    List<String> sizes;
+
+    @Option(names = "--batch", defaultValue = "4", description = "Rows per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seq", defaultValue = "128", description = "Tokens per row (default: ${DEFAULT-VALUE}).")
+    int seq;
+
+    @Option(names = "--steps", defaultValue = "5", description = "Timed steps per config (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--memory-steps", defaultValue = "0",
+            description = "Instead: run this many tiny steps and print resident memory every tenth of them.")
+    int memorySteps;
+
+    @Override
+    public Integer call() {
+        if (!family.equals("llama")) {
+            throw new UserException("bench " + family + ": only 'llama' is available");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        TorchRuntime rt;
+        try {
+            rt = TorchRuntime.open(device);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+        out.println("machine: " + LlamaBench.machine());
+        out.println("engine:  " + rt);
+        if (memorySteps > 0) {
+            int every = Math.max(1, memorySteps / 10);
+            out.printf("memory: tiny LLaMA, batch 4 x 64, %d steps%n%8s %12s %16s %14s%n", memorySteps, "step", "RSS MiB",
+                    "JVM heap comm.", "heap used");
+            var heap = java.lang.management.ManagementFactory.getMemoryMXBean();
+            int[] step = {0};
+            LlamaBench.memory(rt, memorySteps, every, kib -> {
+                step[0] += every;
+                var h = heap.getHeapMemoryUsage();
+                out.printf("%8d %12.1f %12.1f MiB %10.1f MiB%n", step[0], kib / 1024.0, h.getCommitted() / 1048576.0,
+                        h.getUsed() / 1048576.0);
+                out.flush();
+            });
+            return 0;
+        }
+        double peak = LlamaBench.matmulPeakGflops(rt, rt.onGpu() ? 8192 : 2048, rt.onGpu() ? 50 : 5);
+        out.printf("matmul peak (F32, best of 3): %.1f GFLOP/s%n", peak);
+        out.printf("%-6s %12s %10s %9s %10s %12s %12s %12s %10s %8s%n", "config", "params", "trainable", "batch",
+                "step s", "tokens/s", "peak RSS", "device mem", "GFLOP/s", "% peak");
+        List<String> unknown = new ArrayList<>();
+        for (String s : sizes) {
+            LlamaConfig c = switch (s) {
+                case "tiny" -> TinyLlamaFolder.tinyConfig(TinyLlamaFolder.TINY_VOCAB);
+                case "100m" -> TinyLlamaFolder.config100m();
+                default -> null;
+            };
+            if (c == null) {
+                unknown.add(s);
+                continue;
+            }
+            LlamaBench.Result r = LlamaBench.run(rt, s, c, batch, Math.min(seq, c.maxPositionEmbeddings()), steps);
+            out.printf("%-6s %12s %10s %9s %10.3f %12.0f %12s %12s %10.1f %7.1f%%%n", r.name(), human(r.parameters()),
+                    human(r.trainable()), r.batch() + "x" + r.seq(), r.stepSeconds(), r.tokensPerSec(),
+                    mib(r.peakRssBytes()), mib(r.deviceBytes()), r.gflops(), 100 * r.gflops() / peak);
+            out.flush();
+        }
+        if (!unknown.isEmpty()) {
+            throw new UserException("unknown --sizes " + unknown + "; use tiny, 100m");
+        }
+        return 0;
+    }
+
+    private static String human(long n) {
+        return n >= 1_000_000 ? String.format("%.1fM", n / 1e6) : String.format("%,d", n);
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "n/a" : String.format("%.0f MiB", bytes / 1048576.0);
+    }
+}

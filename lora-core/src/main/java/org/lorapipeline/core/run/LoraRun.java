@@ -1,0 +1,298 @@
+package org.lorapipeline.core.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lorapipeline.core.config.ExportFormat;
+import org.lorapipeline.core.config.ModelFamily;
+import org.lorapipeline.core.config.OptimSection;
+import org.lorapipeline.core.config.RunConfig;
+import org.lorapipeline.core.engine.TorchRuntime;
+import org.lorapipeline.core.llama.BaseModelLocation;
+import org.lorapipeline.core.llama.LlamaCheckpoint;
+import org.lorapipeline.core.llama.LlamaConfig;
+import org.lorapipeline.core.llama.LlamaModel;
+import org.lorapipeline.core.llama.LlamaTokenizer;
+import org.lorapipeline.core.lora.LoraModel;
+import org.lorapipeline.core.peft.AdapterConfig;
+import org.lorapipeline.core.tensor.AtomicFiles;
+import org.lorapipeline.core.tensorboard.EventFileWriter;
+import org.lorapipeline.core.train.Batch;
+import org.lorapipeline.core.train.BatchPlan;
+import org.lorapipeline.core.train.LoraTrainer;
+import org.lorapipeline.core.train.LrSchedule;
+import org.lorapipeline.core.train.StepResult;
+import org.lorapipeline.core.train.TextDataset;
+import org.lorapipeline.core.train.TextRecords;
+import org.lorapipeline.core.train.TrainOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole local LLaMA LoRA run from a {@link RunConfig}: data, model, LoRA, the step loop (epochs or max_steps,
+ * accumulation, clipping, schedule), NaN/Inf handling, TensorBoard scalars, checkpoints, resume, cancel, exports.
+ * Relative paths in the config resolve against {@code workingDir}.
+ *
+ * <p>Writes into {@code output_dir}: {@code config.yaml} (the effective config), {@code checkpoint-NNNNNN/},
+ * TensorBoard files under {@code logging_dir}, and at the end the PEFT adapter files, {@code <output_name>.gguf}
+ * and {@code merged/} as {@code export_formats} asks.
+ */
+public final class LoraRun {
+    private static final Logger log = LoggerFactory.getLogger(LoraRun.class);
+
+    private final RunConfig config;
+    private final RunPaths paths;
+    private final RunListener listener;
+    private final CancelFlag cancel;
+
+    private LoraRun(RunConfig config, RunPaths paths, RunListener listener, CancelFlag cancel) {
+        this.config = config;
+        this.paths = paths;
+        this.listener = listener == null ? RunListener.NONE : listener;
+        this.cancel = cancel == null ? new CancelFlag() : cancel;
+    }
+
+    /**
+     * Runs training to the end, to a cancel, or to a {@link TrainingDivergedException}.
+     *
+     * @throws IllegalArgumentException for problems a user can fix (paths, data, mismatched adapters), naming them
+     */
+    public static RunResult run(RunConfig config, Path workingDir, RunListener listener, CancelFlag cancel)
+            throws IOException {
+        if (config.family() != ModelFamily.LLM) {
+            throw new IllegalArgumentException("task_type " + config.model().taskType().yamlName() + ": this trainer"
+                    + " runs LLaMA text-generation configs only");
+        }
+        for (ExportFormat f : config.output().exportFormats()) {
+            if (f != ExportFormat.PEFT && f != ExportFormat.GGUF && f != ExportFormat.MERGED) {
+                throw new IllegalArgumentException("export_formats: '" + f.yamlName() + "' is for Stable Diffusion;"
+                        + " LLaMA runs export peft, gguf and merged");
+            }
+        }
+        return new LoraRun(config, RunPaths.resolve(config, workingDir), listener, cancel).execute();
+    }
+
+    private RunResult execute() throws IOException {
+        OptimSection optim = config.optim();
+        long seed = config.runtime().seed();
+        if (config.runtime().mixedPrecision() != org.lorapipeline.core.config.MixedPrecision.NO) {
+            log.warn("mixed_precision {} is not implemented yet; training runs in fp32",
+                    config.runtime().mixedPrecision().yamlName());
+        }
+        BaseModelLocation base = BaseModelLocation.resolve(paths.baseModel());
+        LlamaConfig llama = LlamaConfig.read(base.configJson());
+        TextDataset data;
+        long padId;
+        try (LlamaTokenizer tokenizer = LlamaTokenizer.open(paths.tokenizer())) {
+            var text = config.text();
+            data = TextDataset.build(TextRecords.read(paths.trainData(), text.responseTemplate()), tokenizer,
+                    text.maxSeqLength(), text.trainOnPrompt(), text.packing(), llama.vocabSize());
+            padId = tokenizer.padId();
+        }
+        BatchPlan plan = new BatchPlan(data.examples(), optim.batchSize(), seed, padId, true);
+        int accum = optim.gradientAccumulationSteps();
+        int stepsPerEpoch = (plan.batchesPerEpoch() + accum - 1) / accum;
+        long totalSteps = optim.maxSteps() != null ? optim.maxSteps() : (long) optim.epochs() * stepsPerEpoch;
+        LrSchedule schedule = new LrSchedule(optim.lrScheduler(), optim.learningRate(),
+                optim.warmupSteps(Math.toIntExact(totalSteps)), Math.toIntExact(totalSteps));
+        writeEffectiveConfig();
+
+        TorchRuntime runtime = TorchRuntime.open(config.runtime().device().yamlName());
+        try (LlamaModel model = LlamaCheckpoint.load(paths.baseModel(), runtime.newManager());
+             EventFileWriter events = EventFileWriter.create(paths.loggingDir())) {
+            InitialAdapter init = InitialAdapter.resolve(config, paths.networkWeights());
+            LoraModel lora = LoraModel.inject(model.linears(), init.loraConfig(), model.manager(), seed);
+            init.applyTo(lora);
+            AdapterConfig adapterConfig = LoraExports.adapterConfig(lora, config.model().baseModel().toString());
+            LoraTrainer trainer = new LoraTrainer(model, lora, new TrainOptions(optim.weightDecay(), optim.adamBeta1(),
+                    optim.adamBeta2(), optim.adamEpsilon(), optim.maxGradNorm(), seed));
+            StepLoop loop = new StepLoop(plan, trainer, schedule, totalSteps, seed, accum);
+            if (paths.resumeFrom() != null) {
+                loop.resume(Checkpoints.load(paths.resumeFrom(), lora, trainer), paths.resumeFrom());
+            }
+            listener.started(loop.globalStep, totalSteps, data.stats() + "; " + plan.batchesPerEpoch()
+                    + " batches/epoch, " + totalSteps + " steps; LoRA r=" + lora.config().r() + " alpha="
+                    + lora.config().loraAlpha() + " on " + lora.config().targetModules() + " ("
+                    + lora.trainableCount() + " trainable)");
+            RunResult.Status status = loop.run(lora, adapterConfig, events);
+            Map<String, Path> exports = status == RunResult.Status.COMPLETED
+                    ? export(model, lora, adapterConfig, base) : Map.of();
+            return new RunResult(status, loop.globalStep, loop.losses, loop.skippedTotal, loop.lastCheckpoint, exports,
+                    data.stats());
+        }
+    }
+
+    private void writeEffectiveConfig() throws IOException {
+        String yaml = config.toYaml();
+        AtomicFiles.write(paths.outputDir().resolve("config.yaml"), out -> out.write(yaml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Map<String, Path> export(LlamaModel model, LoraModel lora, AdapterConfig adapterConfig,
+                                     BaseModelLocation base) throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        // the PEFT files are always written: they are the adapter, and the GGUF export reads them
+        out.put(ExportFormat.PEFT.yamlName(), LoraExports.writePeft(paths.outputDir(), lora, adapterConfig));
+        listener.exported(ExportFormat.PEFT.yamlName(), paths.outputDir());
+        List<ExportFormat> formats = config.output().exportFormats();
+        if (formats.contains(ExportFormat.GGUF)) {
+            Path gguf = LoraExports.writeGguf(paths.outputDir(), base.configJson(),
+                    paths.outputDir().resolve(config.output().outputName() + ".gguf"));
+            out.put(ExportFormat.GGUF.yamlName(), gguf);
+            listener.exported(ExportFormat.GGUF.yamlName(), gguf);
+        }
+        if (formats.contains(ExportFormat.MERGED)) {
+            Path merged = LoraExports.writeMerged(paths.outputDir().resolve("merged"), model, paths.baseModel());
+            out.put(ExportFormat.MERGED.yamlName(), merged);
+            listener.exported(ExportFormat.MERGED.yamlName(), merged);
+        }
+        return out;
+    }
+
+    /** The optimizer-step loop and its position in the data; what a checkpoint saves and a resume restores. */
+    private final class StepLoop {
+        private final BatchPlan plan;
+        private final LoraTrainer trainer;
+        private final LrSchedule schedule;
+        private final long totalSteps;
+        private final long seed;
+        private final int accum;
+        long globalStep;
+        int epoch;
+        int batchIndex;
+        int consecutiveNonFinite;
+        int skippedTotal;
+        Path lastCheckpoint;
+        final List<Double> losses = new ArrayList<>();
+
+        StepLoop(BatchPlan plan, LoraTrainer trainer, LrSchedule schedule, long totalSteps, long seed, int accum) {
+            this.plan = plan;
+            this.trainer = trainer;
+            this.schedule = schedule;
+            this.totalSteps = totalSteps;
+            this.seed = seed;
+            this.accum = accum;
+        }
+
+        void resume(TrainerState s, Path from) {
+            if (s.seed() != seed) {
+                log.warn("resume: checkpoint seed {} differs from seed {}; the data order changes", s.seed(), seed);
+            }
+            if (s.examples() != plan.exampleCount() || s.batchSize() != config.optim().batchSize()) {
+                log.warn("resume: the checkpoint saw {} examples in batches of {}, now {} in batches of {}; the data"
+                        + " position is kept but the order differs", s.examples(), s.batchSize(), plan.exampleCount(),
+                        config.optim().batchSize());
+            }
+            if (s.totalSteps() != totalSteps) {
+                log.warn("resume: the checkpoint planned {} steps, this config plans {}; the schedule follows the"
+                        + " config", s.totalSteps(), totalSteps);
+            }
+            globalStep = s.globalStep();
+            epoch = s.epoch();
+            batchIndex = Math.min(s.batchIndex(), plan.batchesPerEpoch());
+            consecutiveNonFinite = s.consecutiveNonFinite();
+            lastCheckpoint = from;
+            log.info("resumed from {} at step {} (epoch {}, batch {})", from, globalStep, epoch + 1, batchIndex);
+        }
+
+        TrainerState state() {
+            return new TrainerState(globalStep, epoch, batchIndex, trainer.optimizer().stepCount(), seed, totalSteps,
+                    consecutiveNonFinite, plan.exampleCount(), config.optim().batchSize());
+        }
+
+        RunResult.Status run(LoraModel lora, AdapterConfig adapterConfig, EventFileWriter events) throws IOException {
+            int saveSteps = config.output().saveSteps();
+            int logEvery = config.output().logEveryNSteps();
+            int maxNonFinite = config.optim().maxNonfiniteSteps();
+            int[] order = plan.order(epoch);
+            long sessionStart = System.nanoTime();
+            long sessionSteps = 0;
+            long savedAt = -1;
+            double logLossSum = 0;
+            int logLossCount = 0;
+            while (globalStep < totalSteps) {
+                if (batchIndex >= plan.batchesPerEpoch()) {
+                    epoch++;
+                    batchIndex = 0;
+                    order = plan.order(epoch);
+                }
+                List<Batch> micro = new ArrayList<>();
+                long positions = 0;
+                for (int i = 0; i < accum && batchIndex < plan.batchesPerEpoch(); i++) {
+                    Batch b = plan.batch(order, batchIndex++);
+                    positions += (long) b.ids().length * b.ids()[0].length;
+                    micro.add(b);
+                }
+                long t0 = System.nanoTime();
+                trainer.reseed(seed * 1_000_003L + globalStep);
+                StepResult r = trainer.step(micro, schedule.lr(globalStep));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                globalStep++;
+                sessionSteps++;
+                losses.add(r.skipped() ? Double.NaN : r.loss());
+                if (r.skipped()) {
+                    consecutiveNonFinite++;
+                    skippedTotal++;
+                    log.warn("step {}: loss {} / gradient norm {} is not finite; update skipped ({} in a row, limit {})",
+                            globalStep, r.loss(), r.gradNorm(), consecutiveNonFinite, maxNonFinite);
+                } else {
+                    consecutiveNonFinite = 0;
+                    logLossSum += r.loss();
+                    logLossCount++;
+                }
+                double elapsed = (System.nanoTime() - sessionStart) / 1e9;
+                double itPerSec = sessionSteps / Math.max(elapsed, 1e-9);
+                double tokensPerSec = positions / Math.max(seconds, 1e-9);
+                Duration eta = Duration.ofMillis((long) ((totalSteps - globalStep) / itPerSec * 1000));
+                double epochFraction = epoch + (double) batchIndex / plan.batchesPerEpoch();
+                listener.step(new RunProgress(globalStep, totalSteps, epochFraction, r.loss(), r.learningRate(),
+                        r.gradNorm(), tokensPerSec, itPerSec, eta, r.skipped()));
+                if (consecutiveNonFinite >= maxNonFinite) {
+                    throw new TrainingDivergedException("training diverged: loss or gradients were NaN/Inf for "
+                            + consecutiveNonFinite + " steps in a row (max_nonfinite_steps " + maxNonFinite
+                            + ") at step " + globalStep + "; " + (lastCheckpoint == null ? "no checkpoint was saved"
+                            : "last good checkpoint: " + lastCheckpoint) + ". Lower learning_rate, keep"
+                            + " max_grad_norm > 0, or check the data for empty/odd records", lastCheckpoint);
+                }
+                if (globalStep % logEvery == 0 || globalStep == totalSteps) {
+                    if (logLossCount > 0) {
+                        events.addScalar("train/loss", logLossSum / logLossCount, globalStep);
+                    }
+                    events.addScalar("train/learning_rate", r.learningRate(), globalStep);
+                    events.addScalar("train/grad_norm", r.gradNorm(), globalStep);
+                    events.addScalar("train/tokens_per_sec", tokensPerSec, globalStep);
+                    events.addScalar("train/epoch", epochFraction, globalStep);
+                    logLossSum = 0;
+                    logLossCount = 0;
+                }
+                boolean cancelled = cancel.isCancelled();
+                boolean due = (saveSteps > 0 && globalStep % saveSteps == 0) || globalStep == totalSteps;
+                if (due && r.skipped() && !cancelled) {
+                    // inside a NaN/Inf streak: keep the last good checkpoint rather than rotating it away
+                    log.warn("step {}: checkpoint deferred, the step was skipped", globalStep);
+                } else if (due || cancelled) {
+                    save(lora, adapterConfig);
+                    savedAt = globalStep;
+                }
+                if (cancelled) {
+                    log.info("cancelled at step {}; resume with resume_from: {}", globalStep, lastCheckpoint);
+                    return RunResult.Status.CANCELLED;
+                }
+            }
+            if (savedAt != globalStep && lastCheckpoint == null) {
+                save(lora, adapterConfig); // a run resumed at its last step still leaves a checkpoint behind
+            }
+            return RunResult.Status.COMPLETED;
+        }
+
+        private void save(LoraModel lora, AdapterConfig adapterConfig) throws IOException {
+            lastCheckpoint = Checkpoints.save(paths.outputDir(), lora, adapterConfig, trainer.optimizer(), state());
+            Checkpoints.prune(paths.outputDir(), config.output().saveTotalLimit());
+            listener.checkpointSaved(lastCheckpoint, globalStep);
+        }
+    }
+}
