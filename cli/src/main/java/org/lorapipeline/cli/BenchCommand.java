@@ -15,13 +15,23 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lora bench llama}: LoRA step time, tokens/s, memory and achieved FLOP/s on this machine. */
-@Command(name = "bench", description = "Benchmark LoRA training steps of a random LLaMA (tiny and ~100M parameters).")
+@Command(name = "bench", description = "Benchmarks: `llama` (LoRA training steps of a random LLaMA, tiny and ~100M parameters)"
+        + " or `ingest` (stack start, ingest throughput, submitted->registered latency).")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "llama", description = "Model family (only: llama).")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "llama or ingest.")
     String family;
+
+    @Option(names = "--images", defaultValue = "200", description = "ingest: images in the throughput dataset (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--runs", defaultValue = "50", description = "ingest: small submissions timed for latency (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--work-dir", defaultValue = "target/bench", description = "ingest: scratch folder (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path workDir;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
@@ -43,9 +53,13 @@ public final class BenchCommand implements Callable<Integer> {
     int memorySteps;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if (family.equals("ingest")) {
+            IngestBenchmark.run(workDir, images, runs, System.out);
+            return 0;
+        }
         if (!family.equals("llama")) {
-            throw new UserException("bench " + family + ": only 'llama' is available");
+            throw new UserException("bench " + family + ": use `llama` or `ingest`");
         }
         PrintWriter out = spec.commandLine().getOut();
         TorchRuntime rt;
