@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Locale;
+import org.lorapipeline.core.tensor.HalfFloats;
 
 /**
  * Moves numbers between Java arrays and NDArrays. All model math runs in F32: half-precision inputs are widened
- * in Java ({@link HalfFloats}) because BF16 NDArrays crash the JVM, and no cast happens inside a graph because
+ * in Java ({@link HalfFloats}) because DJL 0.35.1 on PyTorch 2.7.1 aborts the JVM when it creates a BFLOAT16 NDArray
+ * or casts to one ("terminate called without an active exception"), and no cast happens inside a graph because
  * {@code toType} cuts the autograd chain (a loss computed through it has no grad_fn).
  */
 public final class Tensors {

@@ -1,5 +1,8 @@
 package org.lorapipeline.core.tensor;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * IEEE half (F16) and bfloat16 (BF16) conversions. JDK 17 has no {@code Float.float16ToFloat} (JDK 20+),
  * so F16 is decoded by hand. Conversions to 16 bits round to nearest, ties to even, as PyTorch does.
@@ -62,5 +65,25 @@ public final class HalfFloats {
         int f = Float.floatToRawIntBits(value);
         int bias = 0x7FFF + ((f >>> 16) & 1);
         return (short) ((f + bias) >>> 16);
+    }
+
+    /** Widens {@code count} little-endian BF16 values starting at the buffer's position. */
+    public static float[] widenBf16(ByteBuffer src, int count) {
+        ByteBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = bf16ToF32(b.getShort());
+        }
+        return out;
+    }
+
+    /** Widens {@code count} little-endian F16 values starting at the buffer's position. */
+    public static float[] widenF16(ByteBuffer src, int count) {
+        ByteBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = f16ToF32(b.getShort());
+        }
+        return out;
     }
 }
