@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Train LoRA adapters from a dataset folder and one YAML file, locally or through the event pipeline.",
         subcommands = {InitCommand.class, TrainCommand.class, TinyModelCommand.class, BenchCommand.class,
                 UpCommand.class, DemoCommand.class, DatasetCommand.class, StatusCommand.class, EventsCommand.class,
+                CaptionsCommand.class, LabelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lora implements Runnable {
     @CommandLine.Spec

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /** File-name conventions shared by the layouts: which files are images, what to skip, safe relative paths. */
-final class DatasetFiles {
+public final class DatasetFiles {
     /** kohya's IMAGE_EXTENSIONS minus formats ImageIO cannot read. */
     static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "webp", "bmp");
     static final Set<String> CAPTION_EXTENSIONS = Set.of("caption", "txt");
@@ -34,7 +34,7 @@ final class DatasetFiles {
         return dot > slash + 1 ? name.substring(0, dot) : name;
     }
 
-    static boolean isImage(String name) {
+    public static boolean isImage(String name) {
         return IMAGE_EXTENSIONS.contains(extension(name));
     }
 
@@ -57,7 +57,7 @@ final class DatasetFiles {
     }
 
     /** Regular files under {@code dir} (recursively or not), noise skipped, as sorted root-relative paths. */
-    static List<String> files(Path root, Path dir, boolean recursive) throws IOException {
+    public static List<String> files(Path root, Path dir, boolean recursive) throws IOException {
         List<String> out = new ArrayList<>();
         Files.walkFileTree(dir, Set.of(), recursive ? Integer.MAX_VALUE : 1, new SimpleFileVisitor<>() {
             @Override
@@ -81,7 +81,7 @@ final class DatasetFiles {
      * The root-relative form of a path written in a metadata file ({@code ./a.png}, {@code sub\a.png} from
      * Windows), or empty when it is absolute or climbs out of the dataset.
      */
-    static Optional<String> insideRoot(String written) {
+    public static Optional<String> insideRoot(String written) {
         String name = written.strip().replace('\\', '/');
         if (name.isEmpty() || name.startsWith("/") || name.matches("^[A-Za-z]:.*") || name.indexOf('\0') >= 0) {
             return Optional.empty();

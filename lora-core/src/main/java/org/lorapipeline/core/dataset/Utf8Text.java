@@ -11,12 +11,12 @@ import java.nio.charset.StandardCharsets;
  * Strict UTF-8 decoding that says where it broke. {@code new String(bytes, UTF_8)} would silently turn GBK or
  * Latin-1 captions into U+FFFD and train on garbage, so malformed input is an error naming line and byte column.
  */
-final class Utf8Text {
+public final class Utf8Text {
     private Utf8Text() {
     }
 
     /** A byte sequence that is not UTF-8, located by 1-based line and 1-based byte column. */
-    static final class NotUtf8Exception extends Exception {
+    public static final class NotUtf8Exception extends Exception {
         private final int line;
         private final int column;
 
@@ -27,22 +27,22 @@ final class Utf8Text {
             this.column = column;
         }
 
-        int line() {
+        public int line() {
             return line;
         }
 
-        int column() {
+        public int column() {
             return column;
         }
     }
 
     /** Decodes a whole file's bytes, dropping a leading byte-order mark (Excel writes one). */
-    static String decode(byte[] bytes) throws NotUtf8Exception {
+    public static String decode(byte[] bytes) throws NotUtf8Exception {
         return decode(bytes, 0, bytes.length, 1);
     }
 
     /** Decodes {@code bytes[off, off+len)} whose first byte sits on line {@code firstLine}. */
-    static String decode(byte[] bytes, int off, int len, int firstLine) throws NotUtf8Exception {
+    public static String decode(byte[] bytes, int off, int len, int firstLine) throws NotUtf8Exception {
         if (len >= 3 && (bytes[off] & 0xff) == 0xEF && (bytes[off + 1] & 0xff) == 0xBB
                 && (bytes[off + 2] & 0xff) == 0xBF) {
             off += 3;
