@@ -70,8 +70,9 @@ public final class DemoCommand implements Callable<Integer> {
             var image = DatasetPusher.push(config, style, sdConfig, DatasetPusher.newId("run"), DatasetPusher.newId("ds"), true);
             var llm = DatasetPusher.push(config, text, llmConfig, DatasetPusher.newId("run"), DatasetPusher.newId("ds"), true);
             StatusClient status = new StatusClient(pipeline.statusUrl());
-            RunStatus a = status.await(image.runId(), r -> r.phase != RunPhase.SUBMITTED, Duration.ofMinutes(5));
-            RunStatus b = status.await(llm.runId(), r -> r.phase != RunPhase.SUBMITTED, Duration.ofMinutes(5));
+            // registered by ingest-service, then passed through (or captioned) by label-service
+            RunStatus a = status.await(image.runId(), DemoCommand::settled, Duration.ofMinutes(5));
+            RunStatus b = status.await(llm.runId(), DemoCommand::settled, Duration.ofMinutes(5));
             System.out.println();
             System.out.println("== lora status");
             for (RunStatus r : status.runs()) {
@@ -83,12 +84,17 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("== lora status " + b.runId);
             System.out.println(StatusCommand.StatusPrinter.details(b));
-            boolean ok = a.phase == RunPhase.REGISTERED && b.phase == RunPhase.REGISTERED;
+            boolean ok = a.phase == RunPhase.LABELED && b.phase == RunPhase.LABELED;
             System.out.println();
-            System.out.println(ok ? "demo finished: both datasets registered; manifests under s3://" + pipeline.endpoints().bucket() + "/datasets/"
+            System.out.println(ok ? "demo finished: both datasets registered and their captions ready (label-service); manifests under s3://"
+                    + pipeline.endpoints().bucket() + "/datasets/"
                     : "demo finished with a rejected dataset (see problems above)");
             return ok ? 0 : 1;
         }
+    }
+
+    private static boolean settled(RunStatus r) {
+        return r.phase == RunPhase.LABELED || r.phase.terminal();
     }
 
     private static java.util.Map<String, String> withHttpPort(java.util.Map<String, String> env) {

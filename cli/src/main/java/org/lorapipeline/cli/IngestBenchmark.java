@@ -47,13 +47,13 @@ final class IngestBenchmark {
             double uploadSeconds = (System.nanoTime() - u0) / 1e9;
             RunStatus bigRun = awaitRegistered(status, pushed);
             // event times, one clock: submitted.occurredAt -> registered.occurredAt
-            double ingestSeconds = (bigRun.updatedAtMillis - bigRun.createdAtMillis) / 1e3;
+            double ingestSeconds = (bigRun.registeredAtMillis - bigRun.createdAtMillis) / 1e3;
 
             List<Double> latencies = new ArrayList<>();
             for (int i = 0; i < latencyRuns; i++) {
                 RunStatus r = awaitRegistered(status,
                         DatasetPusher.push(cfg, small, config, DatasetPusher.newId("run"), DatasetPusher.newId("ds"), false));
-                latencies.add((double) (r.updatedAtMillis - r.createdAtMillis));
+                latencies.add((double) (r.registeredAtMillis - r.createdAtMillis));
             }
             Collections.sort(latencies);
             out.println("| measure | value |");
@@ -73,7 +73,7 @@ final class IngestBenchmark {
 
     private static RunStatus awaitRegistered(StatusClient status, DatasetPusher.Pushed pushed) throws InterruptedException {
         RunStatus s = status.await(pushed.runId(), r -> r.phase != RunPhase.SUBMITTED, Duration.ofMinutes(10));
-        if (s.phase != RunPhase.REGISTERED) {
+        if (s.registeredAtMillis == null) {
             throw new UserException("benchmark dataset was not registered: " + s.summaryLine());
         }
         return s;

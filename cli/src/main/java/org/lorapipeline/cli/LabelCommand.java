@@ -17,7 +17,6 @@ import org.lorapipeline.core.engine.TorchRuntime;
 import org.lorapipeline.core.label.ImageLabel;
 import org.lorapipeline.core.label.LabelledMetadata;
 import org.lorapipeline.core.label.Labeler;
-import org.lorapipeline.core.label.TagCategory;
 import org.lorapipeline.core.label.TagVocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,12 +123,6 @@ public final class LabelCommand implements Callable<Integer> {
 
     private TagVocabulary vocabulary() {
         TagVocabulary builtIn = TagVocabulary.builtIn();
-        if (threshold == null) {
-            return builtIn;
-        }
-        List<TagCategory> categories = new ArrayList<>();
-        builtIn.categories().forEach(c -> categories.add(new TagCategory(c.name(), c.kind(), c.templates(), threshold,
-                c.topK(), c.tags())));
-        return new TagVocabulary(categories);
+        return threshold == null ? builtIn : builtIn.withThreshold(threshold);
     }
 }

@@ -13,6 +13,7 @@ import org.lorapipeline.infra.DevStack;
 import org.lorapipeline.infra.DevStackOptions;
 import org.lorapipeline.infra.StackEndpoints;
 import org.lorapipeline.ingest.IngestService;
+import org.lorapipeline.label.LabelService;
 import org.lorapipeline.runtime.Service;
 import org.lorapipeline.runtime.ServiceConfigLoader;
 import org.lorapipeline.runtime.ServiceWiring;
@@ -41,6 +42,7 @@ final class LocalPipeline implements AutoCloseable {
                     options.dataDir().resolve("streams"), 0);
             pipeline = new LocalPipeline(stack, view);
             pipeline.startService(IngestService.NAME, IngestService::wire);
+            pipeline.startService(LabelService.NAME, LabelService::wire);
             pipeline.writeServicesFile();
             return pipeline;
         } catch (Exception | Error e) {

@@ -32,7 +32,7 @@ public final class UpCommand implements Callable<Integer> {
         }, "lora-up-shutdown"));
         System.out.println(pipeline.endpoints().describe());
         System.out.println("Run status        " + pipeline.statusUrl() + "/runs   (lora status, lora events --follow)");
-        System.out.println("Services          ingest-service");
+        System.out.println("Services          ingest-service, label-service (CLIP model: LORA_LABEL_MODEL)");
         System.out.println();
         System.out.println("Push a dataset from another terminal:  bin/lora dataset push DIR --config run.yaml");
         System.out.println("Ctrl-C stops everything; data stays in " + pipeline.endpoints().dataDir());

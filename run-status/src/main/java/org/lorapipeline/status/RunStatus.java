@@ -24,6 +24,8 @@ public final class RunStatus {
     public String layout;
     public Integer itemCount;
     public Integer uncaptionedCount;
+    /** When the dataset.registered event happened (epoch millis), for latency reports. */
+    public Long registeredAtMillis;
     public List<String> problems = new ArrayList<>();
 
     public Integer captionsGenerated;

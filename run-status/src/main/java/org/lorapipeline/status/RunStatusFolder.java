@@ -41,6 +41,7 @@ public final class RunStatusFolder {
             s.layout = e.getLayout();
             s.itemCount = e.getItemCount();
             s.uncaptionedCount = e.getUncaptionedCount();
+            s.registeredAtMillis = at;
             addProblems(s, e.getWarnings());
             s.phase = s.phase.advanceTo(RunPhase.REGISTERED);
         } else if (event instanceof DatasetRejected e) {

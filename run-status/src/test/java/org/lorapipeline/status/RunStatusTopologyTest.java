@@ -82,6 +82,7 @@ class RunStatusTopologyTest {
         assertThat(s.exports).containsEntry("peft", "runs/run-a/exports/peft/adapter_model.safetensors");
         assertThat(s.eventCount).isEqualTo(4);
         assertThat(s.createdAtMillis).isEqualTo(1000);
+        assertThat(s.registeredAtMillis).isEqualTo(1000);
         assertThat(s.updatedAtMillis).isEqualTo(4000);
     }
 

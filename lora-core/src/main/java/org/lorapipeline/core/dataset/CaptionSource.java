@@ -10,6 +10,8 @@ public enum CaptionSource {
     CAPTION_FILE,
     /** kohya's fallback: the folder name after the first {@code _}. */
     CLASS_TOKEN,
+    /** Written by CLIP auto-labeling (label-service or {@code lora label}). */
+    AUTO_LABEL,
     /** No caption at all (label-service may caption it later). */
     NONE
 }

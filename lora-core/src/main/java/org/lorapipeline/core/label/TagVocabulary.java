@@ -82,6 +82,13 @@ public record TagVocabulary(List<TagCategory> categories) {
         return build(drafts);
     }
 
+    /** The same vocabulary with one score threshold for every category (models whose scores sit elsewhere). */
+    public TagVocabulary withThreshold(float threshold) {
+        List<TagCategory> replaced = new java.util.ArrayList<>();
+        categories.forEach(c -> replaced.add(new TagCategory(c.name(), c.kind(), c.templates(), threshold, c.topK(), c.tags())));
+        return new TagVocabulary(replaced);
+    }
+
     public TagCategory category(String name) {
         return categories.stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no tag category '" + name + "'"));
