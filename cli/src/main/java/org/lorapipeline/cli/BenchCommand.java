@@ -16,13 +16,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lora bench llama}: LoRA step time, tokens/s, memory and achieved FLOP/s on this machine. */
 @Command(name = "bench", description = "Benchmarks: `llama` (LoRA training steps of a random LLaMA, tiny and ~100M parameters)"
-        + " or `ingest` (stack start, ingest throughput, submitted->registered latency).")
+        + ", `ingest` (stack start, ingest throughput, submitted->registered latency) or `label` (CLIP labeling images/s).")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "llama or ingest.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "llama, ingest or label.")
     String family;
+
+    @Option(names = "--model", description = "label: a CLIP model folder (default: a generated tiny CLIP).")
+    java.nio.file.Path model;
 
     @Option(names = "--images", defaultValue = "200", description = "ingest: images in the throughput dataset (default: ${DEFAULT-VALUE}).")
     int images;
@@ -54,12 +57,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (family.equals("label")) {
+            LabelBenchmark.run(workDir, model, images == 200 ? 64 : images, batch, device, System.out);
+            return 0;
+        }
         if (family.equals("ingest")) {
             IngestBenchmark.run(workDir, images, runs, System.out);
             return 0;
         }
         if (!family.equals("llama")) {
-            throw new UserException("bench " + family + ": use `llama` or `ingest`");
+            throw new UserException("bench " + family + ": use `llama`, `ingest` or `label`");
         }
         PrintWriter out = spec.commandLine().getOut();
         TorchRuntime rt;
