@@ -17,6 +17,7 @@ import org.lorapipeline.core.dataset.CsvWriter;
 import org.lorapipeline.core.dataset.Manifest;
 import org.lorapipeline.core.label.ImageLabel;
 import org.lorapipeline.events.CaptionsReady;
+import org.lorapipeline.events.CaptionsRequested;
 import org.lorapipeline.events.DatasetKind;
 import org.lorapipeline.events.DatasetRegistered;
 import org.lorapipeline.events.ObjectRef;
@@ -66,6 +67,11 @@ public final class LabelHandler implements EventHandler<DatasetRegistered> {
             if (!todo.isEmpty() && !model.configured()) {
                 todo.forEach(i -> failures.add(problem(i.path(), "label.no_model", "not captioned: " + model.describe())));
             } else if (!todo.isEmpty()) {
+                // tells watchers the run is in the (possibly long) labeling step
+                ctx.publish(Topics.CAPTIONS_REQUESTED, CaptionsRequested.newBuilder()
+                        .setEventId(ctx.newEventId()).setRunId(event.getRunId()).setOccurredAt(Instant.now())
+                        .setDatasetId(event.getDatasetId()).setManifest(event.getManifest())
+                        .setLabelModel(model.describe()).setOverwrite(false).build());
                 label(base, todo, generated, failures);
             }
         }

@@ -122,6 +122,9 @@ class LabelServiceIT {
         assertThat(event.getGenerated()).isEqualTo(3);
         assertThat(event.getKept()).isEqualTo(1);
         assertThat(event.getFailed()).isZero();
+        try (var requested = stack.probe(Topics.CAPTIONS_REQUESTED)) {
+            assertThat(requested.awaitKey(sub.getRunId(), WAIT).getDatasetId()).isEqualTo(sub.getDatasetId());
+        }
 
         Manifest manifest = Manifest.fromJson(store.getBytes(event.getManifest()));
         for (Manifest.Image image : manifest.images()) {
