@@ -1,10 +1,10 @@
 package org.lorapipeline.core.clip;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.lorapipeline.core.json.ConfigFiles;
 
 /**
  * A Hugging Face {@code CLIPModel} {@code config.json}: both towers plus the shared embedding size.
@@ -16,7 +16,6 @@ import java.nio.file.Path;
  */
 public record ClipConfig(ClipTextConfig text, ClipVisionConfig vision, int projectionDim,
                          double logitScaleInitValue) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public ClipConfig {
         if (text == null || vision == null) {
@@ -27,17 +26,7 @@ public record ClipConfig(ClipTextConfig text, ClipVisionConfig vision, int proje
 
     /** Reads {@code config.json}; errors name the file and key. */
     public static ClipConfig read(Path configJson) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(configJson));
-        } catch (IOException e) {
-            throw new IOException(configJson + ": not readable JSON (" + e.getMessage() + ")", e);
-        }
-        try {
-            return fromJson(root);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(configJson + ": " + e.getMessage(), e);
-        }
+        return ConfigFiles.read(configJson, ClipConfig::fromJson);
     }
 
     public static ClipConfig fromJson(JsonNode c) {

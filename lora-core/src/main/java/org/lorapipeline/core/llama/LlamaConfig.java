@@ -1,10 +1,10 @@
 package org.lorapipeline.core.llama;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.lorapipeline.core.json.ConfigFiles;
 
 /**
  * A LLaMA architecture as Hugging Face {@code LlamaConfig} writes it in {@code config.json}; field names follow
@@ -28,7 +28,6 @@ public record LlamaConfig(int hiddenSize, int intermediateSize, int numAttention
                           RopeScaling ropeScaling, int vocabSize, int maxPositionEmbeddings,
                           boolean tieWordEmbeddings) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public LlamaConfig {
         positive("hidden_size", hiddenSize);
@@ -67,17 +66,7 @@ public record LlamaConfig(int hiddenSize, int intermediateSize, int numAttention
 
     /** Reads {@code config.json}; errors name the file and the key. */
     public static LlamaConfig read(Path configJson) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(configJson));
-        } catch (IOException e) {
-            throw new IOException(configJson + ": not readable JSON (" + e.getMessage() + ")", e);
-        }
-        try {
-            return fromJson(root);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(configJson + ": " + e.getMessage(), e);
-        }
+        return ConfigFiles.read(configJson, LlamaConfig::fromJson);
     }
 
     /** Binds a parsed {@code config.json}. */
