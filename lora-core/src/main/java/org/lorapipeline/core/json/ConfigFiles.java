@@ -21,6 +21,11 @@ public final class ConfigFiles {
         } catch (IOException e) {
             throw new IOException(file + ": not readable JSON (" + e.getMessage() + ")", e);
         }
+        return bind(file, root, binder);
+    }
+
+    /** Binds an already parsed {@code file}; a binding error is re-thrown with the file prefixed. */
+    public static <T> T bind(Path file, JsonNode root, Function<JsonNode, T> binder) {
         try {
             return binder.apply(root);
         } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.lorapipeline.core.json.ConfigFiles;
 import org.lorapipeline.core.sd.SdJson;
 
 /**
@@ -121,12 +122,7 @@ public record UNetConfig(int inChannels, int outChannels, List<Integer> blockOut
     }
 
     public static UNetConfig read(Path configJson) throws IOException {
-        JsonNode root = SdJson.read(configJson);
-        try {
-            return fromJson(root);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(configJson + ": " + e.getMessage(), e);
-        }
+        return ConfigFiles.bind(configJson, SdJson.read(configJson), UNetConfig::fromJson);
     }
 
     public static UNetConfig fromJson(JsonNode root) {

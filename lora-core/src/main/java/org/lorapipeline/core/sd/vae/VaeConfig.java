@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import org.lorapipeline.core.json.ConfigFiles;
 import org.lorapipeline.core.sd.SdJson;
 
 /**
@@ -57,12 +58,7 @@ public record VaeConfig(int inChannels, int outChannels, int latentChannels, Lis
     }
 
     public static VaeConfig read(Path configJson) throws IOException {
-        JsonNode root = SdJson.read(configJson);
-        try {
-            return fromJson(root);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(configJson + ": " + e.getMessage(), e);
-        }
+        return ConfigFiles.bind(configJson, SdJson.read(configJson), VaeConfig::fromJson);
     }
 
     public static VaeConfig fromJson(JsonNode root) {
