@@ -110,8 +110,15 @@ public final class SdImageDataset {
         return finish(where + " (" + report.layout() + ")", images, errors, warnings);
     }
 
-    /** The dataset a manifest lists under {@code root}; every file must exist and still have its checksum. */
-    static SdImageDataset fromManifest(Path root, Manifest manifest, String manifestName) throws IOException {
+    /**
+     * The dataset a registered manifest lists, files under {@code filesDir} (the {@code files/} folder of
+     * {@code datasets/<datasetId>/}); every file must exist and still have its checksum.
+     */
+    public static SdImageDataset fromManifest(Path filesDir, Manifest manifest) throws IOException {
+        return fromManifest(filesDir, manifest, "manifest.json");
+    }
+
+    private static SdImageDataset fromManifest(Path root, Manifest manifest, String manifestName) throws IOException {
         if (manifest.kind() != DatasetKind.IMAGE) {
             throw new IOException(manifestName + " describes a " + manifest.layout() + " text dataset; a Stable "
                     + "Diffusion run needs images with captions");
