@@ -129,12 +129,14 @@ public final class DataParallel {
      * Forward and backward of one micro-batch over all replicas; gradients add into each replica's LoRA
      * {@code .grad} (accumulation across micro-batches is PyTorch's own).
      *
-     * @param batch          the micro-batch
-     * @param weightPerToken each shard's backward runs on {@code loss_shard * countedTokens_shard * weightPerToken}
-     *                       ({@code lossScale / tokensInStep} makes the summed gradient the scaled mean)
-     * @return the sum over shards of {@code loss_shard * countedTokens_shard}
+     * @param batch       the micro-batch
+     * @param stepTokens  counted tokens of the whole optimizer step (all micro-batches)
+     * @param lossScale   1, or the fp16 loss scale
+     * @return the sum over shards of {@code loss_shard * countedTokens_shard}; each shard's backward runs on
+     *         {@code loss_shard * countedTokens_shard / stepTokens * lossScale}, so the summed gradient is the
+     *         (scaled) gradient of the step's mean loss
      */
-    public double forwardBackward(Batch batch, double weightPerToken) {
+    public double forwardBackward(Batch batch, long stepTokens, float lossScale) {
         List<Batch> shards = shard(batch, replicas.size());
         Engine engine = primary().model().manager().getEngine();
         double lossSum = 0;
@@ -155,7 +157,7 @@ public final class DataParallel {
                     NDArray loss = CausalLmLoss.loss(model.forward(Tensors.ids(step, shard.ids()), true),
                             shard.labels());
                     // no host read between replicas, so CUDA devices can run while the next replica is queued
-                    gc.backward(loss.mul((float) (counted * weightPerToken)));
+                    gc.backward(loss.mul((float) counted / stepTokens * lossScale));
                     losses.add(loss);
                     counts.add(counted);
                 }

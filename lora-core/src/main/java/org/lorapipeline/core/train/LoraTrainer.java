@@ -95,7 +95,7 @@ public final class LoraTrainer {
         double lossSum = 0;
         for (Batch b : microBatches) {
             if (CausalLmLoss.countedTokens(b.labels()) > 0) {
-                lossSum += replicas.forwardBackward(b, scale / (double) total);
+                lossSum += replicas.forwardBackward(b, total, scale);
             }
         }
         double norm;

@@ -93,8 +93,8 @@ class DataParallelTest {
             double lossOne = 0;
             double lossTwo = 0;
             for (Batch x : micro) {
-                lossOne += one.forwardBackward(x, 1.0 / total);
-                lossTwo += two.forwardBackward(x, 1.0 / total);
+                lossOne += one.forwardBackward(x, total, 1f);
+                lossTwo += two.forwardBackward(x, total, 1f);
             }
             assertThat(lossTwo).isCloseTo(lossOne, within(1e-5 * total));
             try (NDScope scope = new NDScope()) {
