@@ -39,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--sizes", split = ",", defaultValue = "tiny,100m", description = "Configs to run: tiny, 100m.")
+    @Option(names = "--sizes", split = ",", defaultValue = "tiny,100m", description = "Configs to run: tiny, 100m, tiny-dp2 (tiny on 2 data-parallel replicas of the one device: a logic check, not a speed-up).")
     List<String> sizes;
 
     @Option(names = "--batch", defaultValue = "4", description = "Rows per step (default: ${DEFAULT-VALUE}).")
@@ -99,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> unknown = new ArrayList<>();
         for (String s : sizes) {
             LlamaConfig c = switch (s) {
-                case "tiny" -> TinyLlamaFolder.tinyConfig(TinyLlamaFolder.TINY_VOCAB);
+                case "tiny", "tiny-dp2" -> TinyLlamaFolder.tinyConfig(TinyLlamaFolder.TINY_VOCAB);
                 case "100m" -> TinyLlamaFolder.config100m();
                 default -> null;
             };
@@ -107,14 +107,16 @@ public final class BenchCommand implements Callable<Integer> {
                 unknown.add(s);
                 continue;
             }
-            LlamaBench.Result r = LlamaBench.run(rt, s, c, batch, Math.min(seq, c.maxPositionEmbeddings()), steps);
+            // tiny-dp2: two data-parallel replicas on the one device, a logic check of the replica path, not a speed-up
+            LlamaBench.Result r = LlamaBench.run(rt, s, c, batch, Math.min(seq, c.maxPositionEmbeddings()), steps,
+                    s.endsWith("-dp2") ? 2 : 1);
             out.printf("%-6s %12s %10s %9s %10.3f %12.0f %12s %12s %10.1f %7.1f%%%n", r.name(), human(r.parameters()),
                     human(r.trainable()), r.batch() + "x" + r.seq(), r.stepSeconds(), r.tokensPerSec(),
                     mib(r.peakRssBytes()), mib(r.deviceBytes()), r.gflops(), 100 * r.gflops() / peak);
             out.flush();
         }
         if (!unknown.isEmpty()) {
-            throw new UserException("unknown --sizes " + unknown + "; use tiny, 100m");
+            throw new UserException("unknown --sizes " + unknown + "; use tiny, tiny-dp2, 100m");
         }
         return 0;
     }

@@ -101,6 +101,7 @@ public final class ConfigKeys {
             return e.getMessage();
         }
     });
+    public static final ConfigKey NUM_GPUS = add("num_gpus", INT, LLM, false, Constraint.atLeast(1));
     public static final ConfigKey NOISE_OFFSET = add("noise_offset", FLOAT, SD, false, Constraint.range(0, 1, true));
     public static final ConfigKey MIN_SNR_GAMMA = add("min_snr_gamma", FLOAT, SD, false, Constraint.atLeast(0));
     public static final ConfigKey PREDICTION_TYPE = choice("prediction_type", PredictionType.class, SD);

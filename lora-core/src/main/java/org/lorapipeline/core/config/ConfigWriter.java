@@ -91,6 +91,7 @@ final class ConfigWriter {
             case "mixed_precision" -> c.runtime().mixedPrecision();
             case "seed" -> c.runtime().seed();
             case "device" -> c.runtime().device().yamlName();
+            case "num_gpus" -> c.runtime().numGpus();
             case "noise_offset" -> d.noiseOffset();
             case "min_snr_gamma" -> d.minSnrGamma();
             case "prediction_type" -> d.predictionType();

@@ -175,7 +175,8 @@ final class RunConfigBinder {
                 PredictionType.EPSILON), choice(ConfigKeys.SAMPLE_SAMPLER, SampleSampler.class, SampleSampler.DDIM),
                 integer(ConfigKeys.SAMPLE_STEPS, 30), number(ConfigKeys.GUIDANCE_SCALE, 7.5));
         RuntimeSection runtime = new RuntimeSection(choice(ConfigKeys.MIXED_PRECISION, MixedPrecision.class,
-                MixedPrecision.NO), integer(ConfigKeys.SEED, 42), Device.parse(string(ConfigKeys.DEVICE, "auto")));
+                MixedPrecision.NO), integer(ConfigKeys.SEED, 42), Device.parse(string(ConfigKeys.DEVICE, "auto")),
+                integer(ConfigKeys.NUM_GPUS, 1));
         OutputSection output = output(family, path(ConfigKeys.TRAIN_DATA_DIR));
         for (CrossFieldRules.Violation v : CrossFieldRules.check(model, text, image, lora, optim, diffusion, runtime,
                 output)) {

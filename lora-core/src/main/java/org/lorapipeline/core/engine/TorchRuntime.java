@@ -7,6 +7,8 @@ import ai.djl.util.Utils;
 import ai.djl.util.cuda.CudaUtils;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,6 +127,48 @@ public final class TorchRuntime {
     /** A new root manager on the chosen device; the caller closes it. */
     public NDManager newManager() {
         return NDManager.newBaseManager(device, ENGINE);
+    }
+
+    /** A new root manager on {@code other} (a data-parallel replica's GPU); the caller closes it. */
+    public NDManager newManager(Device other) {
+        return NDManager.newBaseManager(other, ENGINE);
+    }
+
+    /**
+     * The devices of a data-parallel run: {@code numGpus} GPUs from the chosen device's index on, or the CPU alone
+     * (a CPU run is single-device whatever {@code numGpus} says, and logs it).
+     *
+     * @throws IllegalArgumentException naming {@code num_gpus} when fewer GPUs are visible than asked for
+     */
+    public List<Device> dataParallelDevices(int numGpus) {
+        return dataParallelDevices(device, numGpus, engine.getGpuCount());
+    }
+
+    static List<Device> dataParallelDevices(Device first, int numGpus, int gpuCount) {
+        if (numGpus < 1) {
+            throw new IllegalArgumentException("num_gpus must be >= 1, got " + numGpus);
+        }
+        if (!first.isGpu()) {
+            if (numGpus > 1) {
+                log.info("num_gpus {} ignored: running on {}, single device (data parallel needs CUDA GPUs)",
+                        numGpus, first);
+            }
+            return List.of(first);
+        }
+        int start = first.getDeviceId();
+        if (start + numGpus > gpuCount) {
+            throw new IllegalArgumentException("num_gpus: " + numGpus + " GPUs from " + first + " need cuda:" + start
+                    + "..cuda:" + (start + numGpus - 1) + " but PyTorch sees " + gpuCount + " GPU(s); lower num_gpus"
+                    + " or pick another device");
+        }
+        List<Device> out = new ArrayList<>();
+        for (int i = 0; i < numGpus; i++) {
+            out.add(Device.gpu(start + i));
+        }
+        if (numGpus > 1) {
+            log.info("data parallel over {} GPUs: {}", numGpus, out);
+        }
+        return out;
     }
 
     /** Seeds PyTorch's generator (dropout masks, random arrays) for reproducible runs. */

@@ -1,7 +1,9 @@
 package org.lorapipeline.core.lora;
 
 import ai.djl.ndarray.NDArray;
-import org.lorapipeline.core.engine.Ops;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import org.lorapipeline.core.engine.HalfPrecision;
 
 /**
  * A bias-free linear projection with a frozen base weight (out, in) and an optional LoRA adapter, named by its
@@ -53,9 +55,23 @@ public final class LoraLinear {
         this.adapter = a;
     }
 
-    /** (..., in) -> (..., out): W x (+ scale B A x). */
+    /**
+     * Stores the frozen base weight in another floating type (fp16 halves its memory); the forward pass then runs
+     * the base matmul in that type while the adapter stays in its own (fp32) type. The old array is closed.
+     */
+    public void storeWeightAs(DataType type) {
+        HalfPrecision.requireSupported(type);
+        if (weight.getDataType() != type) {
+            NDArray converted = weight.toType(type, true); // frozen: no gradient to keep
+            NDScope.unregister(converted); // lives as long as the model, not a caller's step scope
+            weight.close();
+            weight = converted;
+        }
+    }
+
+    /** (..., in) -> (..., out): W x (+ scale B A x), the base matmul in the weight's storage type. */
     public NDArray forward(NDArray x, boolean training) {
-        NDArray y = Ops.linear(x, weight);
+        NDArray y = HalfPrecision.linear(x, weight);
         return adapter == null ? y : y.add(adapter.delta(x, training));
     }
 

@@ -104,7 +104,23 @@ public final class Checkpoints {
         if (state.optimizerStep() > 0) {
             trainer.restoreOptimizer(state.optimizerStep(), m, v);
         }
+        restoreLossScaler(state, trainer, dir);
         return state;
+    }
+
+    /** fp16 resumes continue at the saved scale; mismatches between the checkpoint and this run are logged. */
+    private static void restoreLossScaler(TrainerState state, LoraTrainer trainer, Path dir) {
+        boolean scaling = trainer.lossScaler().enabled();
+        if (state.lossScaler() != null && scaling) {
+            trainer.lossScaler().restore(state.lossScaler());
+            log.info("resume: loss scale {} (growth tracker {}) from {}", state.lossScaler().scale(),
+                    state.lossScaler().growthTracker(), dir);
+        } else if (state.lossScaler() != null) {
+            log.info("resume: {} was saved with fp16 loss scaling; this run does not scale, the scale is dropped", dir);
+        } else if (scaling) {
+            log.info("resume: {} has no loss scale (fp32 run or older checkpoint); starting at {}", dir,
+                    trainer.lossScaler().scale());
+        }
     }
 
     /** Checkpoint folders under {@code outputDir}, oldest step first. */

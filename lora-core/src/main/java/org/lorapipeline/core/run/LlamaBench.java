@@ -20,7 +20,9 @@ import org.lorapipeline.core.llama.TinyLlamaFolder;
 import org.lorapipeline.core.lora.LoraConfig;
 import org.lorapipeline.core.lora.LoraModel;
 import org.lorapipeline.core.train.Batch;
+import org.lorapipeline.core.train.DataParallel;
 import org.lorapipeline.core.train.LoraTrainer;
+import org.lorapipeline.core.train.LossScaler;
 import org.lorapipeline.core.train.TrainOptions;
 
 /**
@@ -102,9 +104,27 @@ public final class LlamaBench {
 
     /** Times {@code steps} optimizer steps (after 2 warm-up steps) of LoRA r=8 on q,k,v,o. */
     public static Result run(TorchRuntime rt, String name, LlamaConfig c, int batch, int seq, int steps) {
-        try (LlamaModel model = randomModel(rt, c, 1)) {
-            LoraModel lora = LoraModel.inject(model.linears(), LoraConfig.of(8, 16), model.manager(), 1);
-            LoraTrainer trainer = new LoraTrainer(model, lora, TrainOptions.defaults(1));
+        return run(rt, name, c, batch, seq, steps, 1);
+    }
+
+    /**
+     * The same with {@code replicas} data-parallel replicas on the runtime's one device: on the CPU this checks the
+     * replica logic (split, gradient sum, broadcast) end to end and shows its overhead; it is not a speed-up.
+     */
+    public static Result run(TorchRuntime rt, String name, LlamaConfig c, int batch, int seq, int steps,
+                             int replicas) {
+        List<LlamaModel> models = new ArrayList<>();
+        try {
+            List<DataParallel.Replica> copies = new ArrayList<>();
+            for (int r = 0; r < replicas; r++) {
+                LlamaModel model = randomModel(rt, c, 1);
+                models.add(model);
+                copies.add(new DataParallel.Replica(model, LoraModel.inject(model.linears(), LoraConfig.of(8, 16),
+                        model.manager(), 1)));
+            }
+            LoraModel lora = copies.get(0).lora();
+            LoraTrainer trainer = new LoraTrainer(DataParallel.of(copies), TrainOptions.defaults(1),
+                    LossScaler.disabled());
             List<Batch> data = List.of(randomBatch(c.vocabSize(), batch, seq, 3));
             for (int i = 0; i < 2; i++) {
                 trainer.step(data, 1e-4);
@@ -126,6 +146,8 @@ public final class LlamaBench {
             return new Result(name, TinyLlamaFolder.parameterCount(c), lora.trainableCount(), batch, seq, steps,
                     stepSeconds, tokens / stepSeconds, peakRssBytes(), device,
                     flopsPerStep(c, tokens, seq) / stepSeconds / 1e9);
+        } finally {
+            models.forEach(LlamaModel::close);
         }
     }
 

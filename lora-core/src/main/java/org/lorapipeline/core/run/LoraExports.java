@@ -2,6 +2,7 @@ package org.lorapipeline.core.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -87,7 +88,10 @@ public final class LoraExports {
                 if (l != null && l.adapter() != null) {
                     float[] values;
                     try (NDScope scope = new NDScope()) {
-                        NDArray wPrime = l.weight().add(l.adapter().denseUpdate()); // (out, in)
+                        // fp16-stored weights merge into the file's own values, not their fp16 rounding
+                        NDArray baseW = l.weight().getDataType() == DataType.FLOAT32 ? l.weight()
+                                : Tensors.create(l.weight().getManager(), base.floats(name), info.shape());
+                        NDArray wPrime = baseW.add(l.adapter().denseUpdate()); // (out, in)
                         values = Tensors.toFloats(wPrime);
                         scope.suppressNotUsedWarning();
                     }

@@ -1,5 +1,6 @@
 package org.lorapipeline.core.run;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.lorapipeline.core.config.ExportFormat;
 import org.lorapipeline.core.config.ModelFamily;
 import org.lorapipeline.core.config.OptimSection;
 import org.lorapipeline.core.config.RunConfig;
+import org.lorapipeline.core.engine.PrecisionPolicy;
 import org.lorapipeline.core.engine.TorchRuntime;
 import org.lorapipeline.core.llama.BaseModelLocation;
 import org.lorapipeline.core.llama.LlamaCheckpoint;
@@ -23,6 +25,8 @@ import org.lorapipeline.core.peft.AdapterConfig;
 import org.lorapipeline.core.tensor.AtomicFiles;
 import org.lorapipeline.core.tensorboard.EventFileWriter;
 import org.lorapipeline.core.train.Batch;
+import org.lorapipeline.core.train.DataParallel;
+import org.lorapipeline.core.train.LossScaler;
 import org.lorapipeline.core.train.BatchPlan;
 import org.lorapipeline.core.train.LoraTrainer;
 import org.lorapipeline.core.train.LrSchedule;
@@ -80,10 +84,10 @@ public final class LoraRun {
     private RunResult execute() throws IOException {
         OptimSection optim = config.optim();
         long seed = config.runtime().seed();
-        if (config.runtime().mixedPrecision() != org.lorapipeline.core.config.MixedPrecision.NO) {
-            log.warn("mixed_precision {} is not implemented yet; training runs in fp32",
-                    config.runtime().mixedPrecision().yamlName());
-        }
+        // device, precision and GPU count are checked before any data or weights are read
+        TorchRuntime runtime = TorchRuntime.open(config.runtime().device().yamlName());
+        PrecisionPolicy precision = PrecisionPolicy.resolve(config.runtime().mixedPrecision(), runtime.device());
+        List<Device> devices = runtime.dataParallelDevices(config.runtime().numGpus());
         BaseModelLocation base = BaseModelLocation.resolve(paths.baseModel());
         LlamaConfig llama = LlamaConfig.read(base.configJson());
         TextDataset data;
@@ -102,29 +106,47 @@ public final class LoraRun {
                 optim.warmupSteps(Math.toIntExact(totalSteps)), Math.toIntExact(totalSteps));
         writeEffectiveConfig();
 
-        TorchRuntime runtime = TorchRuntime.open(config.runtime().device().yamlName());
         try (LlamaModel model = LlamaCheckpoint.load(paths.baseModel(), runtime.newManager());
              EventFileWriter events = EventFileWriter.create(paths.loggingDir())) {
+            ModelReplicas.applyPrecision(model, precision);
             InitialAdapter init = InitialAdapter.resolve(config, paths.networkWeights());
             LoraModel lora = LoraModel.inject(model.linears(), init.loraConfig(), model.manager(), seed);
             init.applyTo(lora);
             AdapterConfig adapterConfig = LoraExports.adapterConfig(lora, config.model().baseModel().toString());
-            LoraTrainer trainer = new LoraTrainer(model, lora, new TrainOptions(optim.weightDecay(), optim.adamBeta1(),
-                    optim.adamBeta2(), optim.adamEpsilon(), optim.maxGradNorm(), seed));
-            StepLoop loop = new StepLoop(plan, trainer, schedule, totalSteps, seed, accum);
-            if (paths.resumeFrom() != null) {
-                loop.resume(Checkpoints.load(paths.resumeFrom(), lora, trainer), paths.resumeFrom());
+            try (ModelReplicas replicas = ModelReplicas.build(runtime, paths.baseModel(), model, lora, devices,
+                    precision, init.loraConfig(), seed)) {
+                return train(adapterConfig, base, replicas.parallel(), precision, data, plan, schedule, totalSteps,
+                        events);
             }
-            listener.started(loop.globalStep, totalSteps, data.stats() + "; " + plan.batchesPerEpoch()
-                    + " batches/epoch, " + totalSteps + " steps; LoRA r=" + lora.config().r() + " alpha="
-                    + lora.config().loraAlpha() + " on " + lora.config().targetModules() + " ("
-                    + lora.trainableCount() + " trainable)");
-            RunResult.Status status = loop.run(lora, adapterConfig, events);
-            Map<String, Path> exports = status == RunResult.Status.COMPLETED
-                    ? export(model, lora, adapterConfig, base) : Map.of();
-            return new RunResult(status, loop.globalStep, loop.losses, loop.skippedTotal, loop.lastCheckpoint, exports,
-                    data.stats());
         }
+    }
+
+    private RunResult train(AdapterConfig adapterConfig, BaseModelLocation base, DataParallel parallel,
+                            PrecisionPolicy precision, TextDataset data, BatchPlan plan, LrSchedule schedule,
+                            long totalSteps, EventFileWriter events) throws IOException {
+        LlamaModel model = parallel.primary().model();
+        LoraModel lora = parallel.primary().lora();
+        OptimSection optim = config.optim();
+        long seed = config.runtime().seed();
+        int accum = optim.gradientAccumulationSteps();
+        LoraTrainer trainer = new LoraTrainer(parallel, new TrainOptions(optim.weightDecay(), optim.adamBeta1(),
+                optim.adamBeta2(), optim.adamEpsilon(), optim.maxGradNorm(), seed),
+                precision.lossScaling() ? LossScaler.dynamic() : LossScaler.disabled());
+        StepLoop loop = new StepLoop(plan, trainer, schedule, totalSteps, seed, accum);
+        if (paths.resumeFrom() != null) {
+            loop.resume(Checkpoints.load(paths.resumeFrom(), lora, trainer), paths.resumeFrom());
+        }
+        listener.started(loop.globalStep, totalSteps, data.stats() + "; " + plan.batchesPerEpoch()
+                + " batches/epoch, " + totalSteps + " steps; LoRA r=" + lora.config().r() + " alpha="
+                + lora.config().loraAlpha() + " on " + lora.config().targetModules() + " ("
+                + lora.trainableCount() + " trainable); precision " + precision.describe() + "; "
+                + (parallel.size() > 1 ? "data parallel over " + parallel.size() + " GPUs"
+                : "device " + parallel.primary().device()));
+        RunResult.Status status = loop.run(lora, adapterConfig, events);
+        Map<String, Path> exports = status == RunResult.Status.COMPLETED
+                ? export(model, lora, adapterConfig, base) : Map.of();
+        return new RunResult(status, loop.globalStep, loop.losses, loop.skippedTotal, loop.lastCheckpoint, exports,
+                data.stats());
     }
 
     private void writeEffectiveConfig() throws IOException {
@@ -201,7 +223,8 @@ public final class LoraRun {
 
         TrainerState state() {
             return new TrainerState(globalStep, epoch, batchIndex, trainer.optimizer().stepCount(), seed, totalSteps,
-                    consecutiveNonFinite, plan.exampleCount(), config.optim().batchSize());
+                    consecutiveNonFinite, plan.exampleCount(), config.optim().batchSize(),
+                    trainer.lossScaler().state());
         }
 
         RunResult.Status run(LoraModel lora, AdapterConfig adapterConfig, EventFileWriter events) throws IOException {
@@ -234,7 +257,12 @@ public final class LoraRun {
                 globalStep++;
                 sessionSteps++;
                 losses.add(r.skipped() ? Double.NaN : r.loss());
-                if (r.skipped()) {
+                if (r.skipped() && r.overflow() && r.lossScale() >= 1f) {
+                    // fp16 overflow: the scaler backs off and finds its level; not divergence while the scale is >= 1
+                    skippedTotal++;
+                    log.info("step {}: fp16 gradients overflowed at loss scale {}; update skipped, scale now {}",
+                            globalStep, r.lossScale(), trainer.lossScaler().scale());
+                } else if (r.skipped()) {
                     consecutiveNonFinite++;
                     skippedTotal++;
                     log.warn("step {}: loss {} / gradient norm {} is not finite; update skipped ({} in a row, limit {})",
@@ -266,6 +294,9 @@ public final class LoraRun {
                     events.addScalar("train/grad_norm", r.gradNorm(), globalStep);
                     events.addScalar("train/tokens_per_sec", tokensPerSec, globalStep);
                     events.addScalar("train/epoch", epochFraction, globalStep);
+                    if (trainer.lossScaler().enabled()) {
+                        events.addScalar("train/loss_scale", trainer.lossScaler().scale(), globalStep);
+                    }
                     logLossSum = 0;
                     logLossCount = 0;
                 }

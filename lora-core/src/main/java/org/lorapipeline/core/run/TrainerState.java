@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.lorapipeline.core.train.LossScaler;
 
 /**
  * Everything besides tensors that a resumed run needs to continue exactly ({@code trainer_state.json} of a
@@ -22,9 +23,11 @@ import java.nio.file.Path;
  * @param consecutiveNonFinite NaN/Inf steps in a row just before the save
  * @param examples             training rows when saved (a change means the data changed)
  * @param batchSize            batch_size when saved
+ * @param lossScaler           the fp16 loss scaler's scale and growth tracker, or null when the run did not scale
+ *                             (also for checkpoints written before loss scaling existed)
  */
 public record TrainerState(long globalStep, int epoch, int batchIndex, long optimizerStep, long seed, long totalSteps,
-                           int consecutiveNonFinite, int examples, int batchSize) {
+                           int consecutiveNonFinite, int examples, int batchSize, LossScaler.State lossScaler) {
     public static final String FILE = "trainer_state.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,6 +35,13 @@ public record TrainerState(long globalStep, int epoch, int batchIndex, long opti
         if (globalStep < 0 || epoch < 0 || batchIndex < 0 || optimizerStep < 0) {
             throw new IllegalArgumentException("trainer state counters must be >= 0");
         }
+    }
+
+    /** A state without loss scaling. */
+    public TrainerState(long globalStep, int epoch, int batchIndex, long optimizerStep, long seed, long totalSteps,
+                        int consecutiveNonFinite, int examples, int batchSize) {
+        this(globalStep, epoch, batchIndex, optimizerStep, seed, totalSteps, consecutiveNonFinite, examples, batchSize,
+                null);
     }
 
     public void write(Path file) throws IOException {
@@ -45,6 +55,11 @@ public record TrainerState(long globalStep, int epoch, int batchIndex, long opti
         n.put("consecutive_nonfinite", consecutiveNonFinite);
         n.put("examples", examples);
         n.put("batch_size", batchSize);
+        if (lossScaler != null) {
+            ObjectNode scaler = n.putObject("loss_scaler");
+            scaler.put("scale", lossScaler.scale());
+            scaler.put("growth_tracker", lossScaler.growthTracker());
+        }
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n",
                 StandardCharsets.UTF_8);
     }
@@ -60,10 +75,18 @@ public record TrainerState(long globalStep, int epoch, int batchIndex, long opti
                     req(n, "batch_index", file).asInt(), req(n, "optimizer_step", file).asLong(),
                     req(n, "seed", file).asLong(), req(n, "total_steps", file).asLong(),
                     n.path("consecutive_nonfinite").asInt(0), req(n, "examples", file).asInt(),
-                    req(n, "batch_size", file).asInt());
+                    req(n, "batch_size", file).asInt(), lossScaler(n.get("loss_scaler"), file));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Absent in checkpoints of runs without loss scaling and in those written before it existed. */
+    private static LossScaler.State lossScaler(JsonNode n, Path file) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        return new LossScaler.State(req(n, "scale", file).floatValue(), req(n, "growth_tracker", file).asInt());
     }
 
     private static JsonNode req(JsonNode n, String key, Path file) {

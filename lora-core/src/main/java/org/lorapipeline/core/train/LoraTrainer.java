@@ -1,15 +1,10 @@
 package org.lorapipeline.core.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.lorapipeline.core.engine.Gradients;
-import org.lorapipeline.core.engine.Tensors;
 import org.lorapipeline.core.llama.LlamaModel;
 import org.lorapipeline.core.lora.LoraModel;
 
@@ -20,19 +15,33 @@ import org.lorapipeline.core.lora.LoraModel;
  * flat across steps.
  *
  * <p>Micro-batch losses are weighted by their counted tokens, so the accumulated gradient equals the gradient of
- * the mean loss over all counted tokens of the step, whatever the split.
+ * the mean loss over all counted tokens of the step, whatever the split (across micro-batches and, with
+ * {@link DataParallel}, across replicas). With fp16 a {@link LossScaler} scales the loss, unscales the gradients
+ * before clipping and skips steps whose gradients overflowed.
  */
 public final class LoraTrainer {
-    private final LlamaModel model;
+    private final DataParallel replicas;
     private final LoraModel lora;
     private final TrainOptions options;
+    private final LossScaler scaler;
     private final AdamW optimizer;
     private final NDManager state;
 
     public LoraTrainer(LlamaModel model, LoraModel lora, TrainOptions options) {
-        this.model = model;
-        this.lora = lora;
+        this(DataParallel.single(model, lora), options, LossScaler.disabled());
+    }
+
+    /**
+     * @param replicas one replica for plain training, several for data parallel; replica 0's parameters are the ones
+     *                 the optimizer updates
+     * @param scaler   {@link LossScaler#dynamic()} for fp16, {@link LossScaler#disabled()} otherwise
+     */
+    public LoraTrainer(DataParallel replicas, TrainOptions options, LossScaler scaler) {
+        LlamaModel model = replicas.primary().model();
+        this.replicas = replicas;
+        this.lora = replicas.primary().lora();
         this.options = options;
+        this.scaler = scaler;
         this.optimizer = new AdamW(options.beta1(), options.beta2(), options.epsilon(), options.weightDecay());
         this.state = model.manager().newSubManager();
         model.manager().getEngine().setRandomSeed((int) options.seed());
@@ -42,17 +51,26 @@ public final class LoraTrainer {
         return optimizer;
     }
 
+    public LossScaler lossScaler() {
+        return scaler;
+    }
+
+    public DataParallel replicas() {
+        return replicas;
+    }
+
     /**
      * Puts saved optimizer state back (resume): the step count and both moments of every trainable array, by the
-     * same names as {@link LoraModel#parameters()}.
+     * same names as {@link LoraModel#parameters()}. Other replicas get replica 0's (restored) parameters.
      */
     public void restoreOptimizer(long step, Map<String, float[]> firstMoments, Map<String, float[]> secondMoments) {
         optimizer.restore(step, firstMoments, secondMoments, lora.parameters(), state);
+        replicas.broadcastParameters();
     }
 
     /** Reseeds the engine's generator (dropout masks); the run seeds each step from (seed, step) for exact resume. */
     public void reseed(long seed) {
-        model.manager().getEngine().setRandomSeed((int) (seed ^ (seed >>> 32)));
+        replicas.primary().model().manager().getEngine().setRandomSeed((int) (seed ^ (seed >>> 32)));
     }
 
     /**
@@ -73,39 +91,34 @@ public final class LoraTrainer {
             throw new IllegalArgumentException("no label counts in this step (all masked): check the response"
                     + " marker / cutoff length");
         }
-        Map<String, NDArray> params = lora.parameters();
-        Engine engine = model.manager().getEngine();
+        float scale = scaler.scale();
         double lossSum = 0;
         for (Batch b : microBatches) {
-            long counted = CausalLmLoss.countedTokens(b.labels());
-            if (counted == 0) {
-                continue;
-            }
-            try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
-                NDArray ids = Tensors.ids(step, b.ids());
-                try (GradientCollector gc = engine.newGradientCollector()) {
-                    NDArray loss = CausalLmLoss.loss(model.forward(ids, true), b.labels());
-                    lossSum += loss.getFloat() * counted;
-                    gc.backward(loss.mul((float) counted / total));
-                }
-                scope.suppressNotUsedWarning();
+            if (CausalLmLoss.countedTokens(b.labels()) > 0) {
+                lossSum += replicas.forwardBackward(b, total, scale);
             }
         }
         double norm;
         double loss = lossSum / total;
+        boolean overflow;
         boolean skipped;
         try (NDScope scope = new NDScope()) {
-            Map<String, NDArray> grads = new LinkedHashMap<>();
-            params.forEach((k, p) -> grads.put(k, p.getGradient()));
+            Map<String, NDArray> grads = replicas.reduceGradients();
+            overflow = scaler.unscale(grads);
             norm = GradClip.clipByGlobalNorm(grads, options.maxGradNorm());
             // a NaN/Inf loss or gradient would poison the weights and both moments for good: drop the step instead
-            skipped = !Double.isFinite(loss) || !Double.isFinite(norm);
+            skipped = overflow || !Double.isFinite(loss) || !Double.isFinite(norm);
             if (!skipped) {
-                optimizer.update(params, grads, learningRate, state);
+                optimizer.update(lora.parameters(), grads, learningRate, state);
             }
-            params.values().forEach(Gradients::zero);
+            scaler.update(overflow);
+            replicas.zeroGradients();
             scope.suppressNotUsedWarning();
         }
-        return new StepResult(optimizer.stepCount(), loss, norm, learningRate, total, skipped);
+        if (!skipped && replicas.size() > 1) {
+            replicas.broadcastParameters();
+        }
+        return new StepResult(optimizer.stepCount(), loss, norm, learningRate, total, skipped,
+                scaler.enabled() && overflow && Double.isFinite(loss), scale);
     }
 }

@@ -31,6 +31,17 @@ class TorchRuntimeTest {
     }
 
     @Test
+    void dataParallelDevicesAreConsecutiveGpusOrTheCpuAlone() {
+        assertThat(TorchRuntime.dataParallelDevices(Device.cpu(), 4, 0)).containsExactly(Device.cpu());
+        assertThat(TorchRuntime.dataParallelDevices(Device.gpu(0), 1, 2)).containsExactly(Device.gpu(0));
+        assertThat(TorchRuntime.dataParallelDevices(Device.gpu(1), 3, 4))
+                .containsExactly(Device.gpu(1), Device.gpu(2), Device.gpu(3));
+        assertThatThrownBy(() -> TorchRuntime.dataParallelDevices(Device.gpu(1), 2, 2))
+                .hasMessageStartingWith("num_gpus: 2 GPUs from gpu(1)").hasMessageContaining("sees 2 GPU(s)");
+        assertThatThrownBy(() -> TorchRuntime.dataParallelDevices(Device.cpu(), 0, 0)).hasMessageContaining("num_gpus");
+    }
+
+    @Test
     void opensOfflineOnCpuAndComputes() {
         TorchRuntime rt = TorchRuntime.open("cpu");
         assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");

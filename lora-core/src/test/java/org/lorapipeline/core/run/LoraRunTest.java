@@ -229,6 +229,33 @@ class LoraRunTest {
                 .containsExactly("checkpoint-000001");
     }
 
+    @Test
+    void mixedPrecisionTheDeviceCannotRunFailsBeforeAnythingIsWritten() {
+        // device auto on a machine without a GPU: the config is valid, the run start refuses it
+        String fp16 = yaml("fp16", "mixed_precision: \"fp16\"\n").replace("device: \"cpu\"", "device: \"auto\"");
+        assertThatThrownBy(() -> run(fp16, null, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("mixed_precision: fp16 needs a CUDA GPU")
+                .hasMessageContaining("set mixed_precision: \"no\"");
+        String bf16 = yaml("bf16", "mixed_precision: \"bf16\"\n").replace("device: \"cpu\"", "device: \"auto\"");
+        assertThatThrownBy(() -> run(bf16, null, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("mixed_precision: bf16 is not supported");
+        assertThat(dir.resolve("fp16")).doesNotExist();
+        assertThat(dir.resolve("bf16")).doesNotExist();
+    }
+
+    @Test
+    void numGpusOnTheCpuRunsOnOneDeviceAndSaysSo() throws Exception {
+        List<String> started = new ArrayList<>();
+        RunResult r = run(yaml("gpus", "num_gpus: 2\n").replace("max_steps: 16", "max_steps: 3"), new RunListener() {
+            @Override
+            public void started(long step, long totalSteps, String description) {
+                started.add(description);
+            }
+        }, null);
+        assertThat(r.status()).isEqualTo(RunResult.Status.COMPLETED);
+        assertThat(started).singleElement().asString().endsWith("precision fp32; device cpu()");
+    }
+
     private static float maxAbsDiff(float[] a, float[] b) {
         float m = 0;
         for (int i = 0; i < a.length; i++) {
