@@ -38,6 +38,9 @@ public record ExportPlan(String modelType, List<ExportFormat> formats, Map<Strin
             Optional<ExportFormat> f = parse(name);
             if (f.isEmpty()) {
                 skipped.put(name, "unknown format; known: " + names(List.of(ExportFormat.values())));
+            } else if (type.equals("sdxl") && f.get() == ExportFormat.DIFFUSERS) {
+                skipped.put(name, "SDXL kohya files are not converted (their UNet names are LDM blocks); diffusers"
+                        + " loads the kohya export directly: pipe.load_lora_weights(DIR, weight_name=FILE)");
             } else if (!fitting.contains(f.get())) {
                 skipped.put(name, "does not apply to " + type + " models; " + type + " exports to " + names(fitting));
             } else if (!formats.contains(f.get())) {

@@ -8,6 +8,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.lorapipeline.core.gguf.GgufFile;
 import org.lorapipeline.core.gguf.GgufTensorInfo;
+import org.lorapipeline.core.kohya.KohyaLora;
+import org.lorapipeline.core.kohya.KohyaLoraFile;
+import org.lorapipeline.core.kohya.LoraModuleWeights;
 import org.lorapipeline.core.llama.BaseModelLocation;
 import org.lorapipeline.core.llama.LlamaConfig;
 import org.lorapipeline.core.peft.PeftAdapter;
@@ -106,6 +109,55 @@ final class ExportVerifier {
             throw e;
         } catch (RuntimeException e) {
             throw new ExportVerificationException(weights, e.getMessage());
+        }
+    }
+
+    /**
+     * The kohya export reads as a kohya LoRA (lora_down/lora_up/alpha per module, finite values) and carries the
+     * trained file's metadata unchanged.
+     */
+    static void kohya(Path file, Path source) {
+        KohyaLora lora = readLora(file);
+        if (lora.format() != KohyaLora.Format.KOHYA) {
+            throw new ExportVerificationException(file, "is not in kohya layout (lora_unet_*/lora_te_* keys)");
+        }
+        if (!lora.metadata().equals(readLora(source).metadata())) {
+            throw new ExportVerificationException(file, "its metadata differs from the trained file's");
+        }
+        finiteModules(file, lora);
+    }
+
+    /** The diffusers export reads back in diffusers layout with one module per kohya module, finite values. */
+    static void diffusers(Path file, Path source) {
+        KohyaLora lora = readLora(file);
+        if (lora.format() != KohyaLora.Format.DIFFUSERS) {
+            throw new ExportVerificationException(file, "is not in diffusers layout (unet.*.lora_A/lora_B keys)");
+        }
+        int expected = readLora(source).modules().size();
+        if (lora.modules().size() != expected) {
+            throw new ExportVerificationException(file, lora.modules().size() + " modules, the kohya file has " + expected);
+        }
+        finiteModules(file, lora);
+    }
+
+    private static KohyaLora readLora(Path file) {
+        try {
+            KohyaLora lora = KohyaLoraFile.read(file);
+            if (lora.modules().isEmpty()) {
+                throw new ExportVerificationException(file, "holds no LoRA modules");
+            }
+            return lora;
+        } catch (ExportVerificationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ExportVerificationException(file, e.getMessage());
+        }
+    }
+
+    private static void finiteModules(Path file, KohyaLora lora) {
+        for (LoraModuleWeights m : lora.modules()) {
+            finite(file, m.module() + ".down", m.down().data());
+            finite(file, m.module() + ".up", m.up().data());
         }
     }
 

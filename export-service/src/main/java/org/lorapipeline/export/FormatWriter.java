@@ -46,8 +46,23 @@ final class FormatWriter {
                 ExportVerifier.merged(out, Files.isDirectory(base) ? base : base.getParent(), ExportVerifier.modules(adapter));
                 yield main;
             }
-            case KOHYA, DIFFUSERS -> throw new PoisonEventException("run " + in.runId() + ": " + format.yamlName()
-                    + " export needs the Stable Diffusion LoRA file support, which this build does not have yet");
+            case KOHYA -> {
+                Path source = SdExporter.kohyaFile(in.adapterDir(), in.config().outputName());
+                Path main = SdExporter.kohya(source, out);
+                ExportVerifier.kohya(main, source);
+                yield main;
+            }
+            case DIFFUSERS -> {
+                Path source = SdExporter.kohyaFile(in.adapterDir(), in.config().outputName());
+                Path main;
+                try {
+                    main = SdExporter.diffusers(source, out);
+                } catch (RuntimeException e) {
+                    throw new ExportVerificationException(source, "cannot convert to diffusers: " + e.getMessage());
+                }
+                ExportVerifier.diffusers(main, source);
+                yield main;
+            }
         };
     }
 

@@ -19,10 +19,17 @@ class ExportPlanTest {
 
     @Test
     void sdModelsExportKohyaAndDiffusersOnly() {
-        ExportPlan plan = ExportPlan.of("SDXL", List.of("diffusers", "merged", "kohya"));
-        assertThat(plan.modelType()).isEqualTo("sdxl");
+        ExportPlan plan = ExportPlan.of("sd15", List.of("diffusers", "merged", "kohya"));
         assertThat(plan.formats()).containsExactly(ExportFormat.DIFFUSERS, ExportFormat.KOHYA);
         assertThat(plan.skipped()).containsOnlyKeys("merged");
+    }
+
+    @Test
+    void sdxlDiffusersIsSkippedPointingAtTheKohyaFile() {
+        ExportPlan plan = ExportPlan.of("SDXL", List.of("diffusers", "kohya"));
+        assertThat(plan.modelType()).isEqualTo("sdxl");
+        assertThat(plan.formats()).containsExactly(ExportFormat.KOHYA);
+        assertThat(plan.skipped().get("diffusers")).contains("load_lora_weights");
     }
 
     @Test

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.lorapipeline.core.engine.TorchRuntime;
 import org.lorapipeline.core.gguf.GgufFile;
+import org.lorapipeline.core.kohya.DiffusersLoraFile;
+import org.lorapipeline.core.kohya.KohyaKeys;
+import org.lorapipeline.core.kohya.KohyaLora;
+import org.lorapipeline.core.kohya.KohyaLoraFile;
 import org.lorapipeline.core.llama.LlamaCheckpoint;
 import org.lorapipeline.core.llama.LlamaModel;
 import org.lorapipeline.core.peft.LlamaProjection;
@@ -35,6 +39,7 @@ import org.lorapipeline.runtime.DeadLetters;
 import org.lorapipeline.runtime.EventContext;
 import org.lorapipeline.runtime.ObjectInfo;
 import org.lorapipeline.runtime.ObjectStore;
+import org.lorapipeline.runtime.ObjectTree;
 import org.lorapipeline.runtime.Service;
 import org.lorapipeline.runtime.ServiceConfigLoader;
 import org.lorapipeline.schemas.TopicSpec;
@@ -199,6 +204,49 @@ class ExportServiceIT {
             assertThat(DeadLetters.header(dead.headers(), DeadLetters.ATTEMPTS)).isEqualTo("1");
         }
         assertThat(store.list(ExportLayout.exportsPrefix(runId))).isEmpty();
+    }
+
+    @Test
+    void sd15RunIsExportedAsTheKohyaFileAndADiffusersFile() throws Exception {
+        String runId = stack.uniqueId("run");
+        TrainingFinished finished = new SdRunFixture(store, tmp).finishedRun(runId, stack.uniqueId("evt"),
+                new SdRunFixture(store, tmp).modules(21L), List.of("kohya", "diffusers", "gguf"));
+        stack.producer().send(Topics.TRAINING_FINISHED, runId, finished);
+        Map<String, ModelExported> byFormat = exported.awaitCount(e -> e.getRunId().equals(runId), 2, WAIT).stream()
+                .collect(Collectors.toMap(ModelExported::getFormat, e -> e));
+        assertThat(byFormat.keySet()).containsExactlyInAnyOrder("kohya", "diffusers");
+
+        ModelExported kohya = byFormat.get("kohya");
+        String fileName = SdRunFixture.OUTPUT_NAME + ".safetensors";
+        assertThat(kohya.getUsageHint()).startsWith("<lora:" + SdRunFixture.OUTPUT_NAME + ":0.7>")
+                .contains("DIR/" + fileName + " into stable-diffusion-webui/models/Lora");
+        ObjectRef trained = ObjectTree.entries(store, finished.getAdapter()).stream()
+                .filter(e -> e.path().equals(fileName)).findFirst().orElseThrow().ref();
+        assertThat(kohya.getArtifact().getSha256()).isEqualTo(trained.getSha256());
+        Path kohyaFile = download(kohya, "kohya").resolve(fileName);
+        KohyaLora reread = KohyaLoraFile.read(kohyaFile);
+        assertThat(reread.metadata()).containsEntry("ss_output_name", SdRunFixture.OUTPUT_NAME)
+                .containsEntry("ss_network_module", "networks.lora").containsKey("sshs_model_hash");
+        assertThat(reread.modules()).hasSize(SdRunFixture.MODULES.size());
+
+        ModelExported diffusers = byFormat.get("diffusers");
+        assertThat(diffusers.getUsageHint()).contains("pipe.load_lora_weights(\"DIR\"");
+        Path weights = download(diffusers, "diffusers").resolve(DiffusersLoraFile.FILE_NAME);
+        assertThat(diffusers.getArtifact().getKey()).endsWith("/" + DiffusersLoraFile.FILE_NAME);
+        float scale = SdRunFixture.ALPHA / SdRunFixture.RANK;
+        try (SafetensorsFile d = SafetensorsFile.open(weights); SafetensorsFile k = SafetensorsFile.open(kohyaFile)) {
+            assertThat(d.metadata()).containsEntry("format", "pt");
+            assertThat(d.names()).hasSize(2 * SdRunFixture.MODULES.size());
+            for (String path : SdRunFixture.MODULES.keySet()) {
+                String kohyaName = KohyaKeys.toKohya(path);
+                assertThat(d.floats(path + ".lora_A.weight")).containsExactly(k.floats(kohyaName + ".lora_down.weight"));
+                float[] up = k.floats(kohyaName + ".lora_up.weight");
+                float[] b = d.floats(path + ".lora_B.weight");
+                for (int i = 0; i < up.length; i++) {
+                    assertThat(b[i]).as(path + " lora_B[" + i + "] = up * alpha / r").isCloseTo(up[i] * scale, within(1e-7f));
+                }
+            }
+        }
     }
 
     private Map<String, ObjectInfo> objects(String runId) {
