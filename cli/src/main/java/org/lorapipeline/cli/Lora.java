@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, TrainCommand.class, TinyModelCommand.class, BenchCommand.class,
                 UpCommand.class, DemoCommand.class, DatasetCommand.class, StatusCommand.class, EventsCommand.class,
                 CaptionsCommand.class, LabelCommand.class,
+                PullCommand.class, ModelsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lora implements Runnable {
     @CommandLine.Spec

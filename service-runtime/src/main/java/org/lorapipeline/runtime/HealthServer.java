@@ -35,6 +35,10 @@ public final class HealthServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** Paths deployment manifests point their probes and scrapers at (checked by the manifests tests). */
+    public static final String LIVE_PATH = "/health/live";
+    public static final String READY_PATH = "/health/ready";
+    public static final String METRICS_PATH = "/metrics";
 
     private final HttpServer server;
     private final ExecutorService checks;
@@ -60,9 +64,9 @@ public final class HealthServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/health/live", ex -> respondChecks(ex, liveness));
-        server.createContext("/health/ready", ex -> respondChecks(ex, readiness));
-        server.createContext("/metrics", this::respondMetrics);
+        server.createContext(LIVE_PATH, ex -> respondChecks(ex, liveness));
+        server.createContext(READY_PATH, ex -> respondChecks(ex, readiness));
+        server.createContext(METRICS_PATH, this::respondMetrics);
     }
 
     public HealthServer start() {

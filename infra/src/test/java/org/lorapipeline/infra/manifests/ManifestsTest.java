@@ -132,6 +132,89 @@ class ManifestsTest {
     }
 
     @Test
+    void kedaScalesExportServiceOnTrainingFinishedLag() {
+        Map<String, Object> scaled = map(k8s.get("ScaledObject").get("export-service").get("spec"));
+        assertThat(map(scaled.get("scaleTargetRef"))).containsEntry("name", "export-service");
+        assertThat((int) scaled.get("maxReplicaCount")).isLessThanOrEqualTo(Topics.TRAINING_FINISHED.partitions());
+        Map<String, Object> trigger = map(list(scaled.get("triggers")).get(0));
+        assertThat(trigger.get("type")).isEqualTo("kafka");
+        assertThat(map(trigger.get("metadata"))).containsEntry("topic", Topics.TRAINING_FINISHED.name())
+                .containsEntry("consumerGroup", "export-service").containsKey("lagThreshold");
+        // KEDA owns the replica count; a fixed one would fight it
+        assertThat(map(k8s.get("Deployment").get("export-service").get("spec"))).doesNotContainKey("replicas");
+    }
+
+    @Test
+    void trainAndExportShareTheModelCacheVolumeWhereLoraModelCachePoints() {
+        Map<String, Object> pvc = map(k8s.get("PersistentVolumeClaim").get("lora-model-cache").get("spec"));
+        assertThat(list(pvc.get("accessModes"))).containsExactly("ReadWriteMany");
+        for (String name : List.of("train-service", "export-service")) {
+            Map<String, Object> podSpec = map(map(map(k8s.get("Deployment").get(name).get("spec")).get("template")).get("spec"));
+            Map<String, Object> container = map(list(podSpec.get("containers")).get(0));
+            String cachePath = envValue(container, "LORA_MODEL_CACHE");
+            String volume = list(container.get("volumeMounts")).stream().map(ManifestsTest::map)
+                    .filter(m -> cachePath.equals(m.get("mountPath"))).map(m -> (String) m.get("name"))
+                    .findFirst().orElseThrow(() -> new AssertionError(name + ": nothing mounted at " + cachePath));
+            Map<String, Object> source = list(podSpec.get("volumes")).stream().map(ManifestsTest::map)
+                    .filter(v -> volume.equals(v.get("name"))).findFirst().orElseThrow();
+            assertThat(map(source.get("persistentVolumeClaim"))).as(name).containsEntry("claimName", "lora-model-cache");
+            String workPath = envValue(container, "LORA_WORK_DIR");
+            assertThat(list(container.get("volumeMounts"))).as(name)
+                    .anySatisfy(m -> assertThat(map(m)).containsEntry("mountPath", workPath));
+        }
+
+        Map<String, Object> services = map(compose.get("services"));
+        assertThat(map(compose.get("volumes"))).containsKey("model-cache");
+        for (String name : List.of("train-service", "train-service-gpu", "export-service")) {
+            Map<String, Object> svc = map(services.get(name));
+            String cachePath = (String) map(svc.get("environment")).get("LORA_MODEL_CACHE");
+            assertThat(list(svc.get("volumes"))).as(name).contains("model-cache:" + cachePath);
+        }
+    }
+
+    @Test
+    void trainServiceHasACpuVariantInBothDeployments() throws IOException {
+        // k8s: an overlay patching the GPU request and node pinning away
+        Map<String, Object> overlay = map(yaml().load(Files.readString(Path.of("k8s/overlays/cpu/kustomization.yaml"))));
+        assertThat(list(overlay.get("resources"))).containsExactly("../..");
+        Map<String, Object> patch = map(list(overlay.get("patches")).get(0));
+        assertThat(map(patch.get("target"))).containsEntry("kind", "Deployment").containsEntry("name", "train-service");
+        List<Object> ops = list(yaml().load(Files.readString(Path.of("k8s/overlays/cpu", (String) patch.get("path")))));
+        Map<String, Object> podSpec = map(map(map(k8s.get("Deployment").get("train-service").get("spec")).get("template")).get("spec"));
+        for (Object o : ops) {
+            Map<String, Object> op = map(o);
+            String path = (String) op.get("path");
+            assertThat(path).startsWith("/spec/template/spec/");
+            // every path the patch touches exists in the base, or kustomize refuses the patch
+            assertThat(podSpec).as(path).containsKey(path.split("/")[4]);
+        }
+        assertThat(ops).anySatisfy(o -> assertThat(map(o)).containsEntry("op", "remove").containsEntry("path", "/spec/template/spec/nodeSelector"));
+        assertThat(ops).anySatisfy(o -> assertThat(map(o)).containsEntry("op", "remove").containsEntry("path", "/spec/template/spec/tolerations"));
+        Map<String, Object> resources = ops.stream().map(ManifestsTest::map)
+                .filter(op -> "/spec/template/spec/containers/0/resources".equals(op.get("path"))).findFirst()
+                .map(op -> map(op.get("value"))).orElseThrow();
+        assertThat(resources.toString()).doesNotContain("nvidia.com/gpu");
+        assertThat(map(resources.get("requests"))).containsKeys("cpu", "memory");
+
+        // compose: the CPU worker by default, the GPU worker behind the gpu profile, both in the same consumer group
+        Map<String, Object> services = map(compose.get("services"));
+        Map<String, Object> cpu = map(services.get("train-service"));
+        Map<String, Object> gpu = map(services.get("train-service-gpu"));
+        assertThat(cpu).doesNotContainKey("deploy").doesNotContainKey("profiles");
+        assertThat(list(gpu.get("profiles"))).containsExactly("gpu");
+        assertThat(gpu.get("deploy").toString()).contains("driver=nvidia");
+        assertThat(gpu.get("image")).isEqualTo(cpu.get("image"));
+        assertThat(map(gpu.get("environment"))).isEqualTo(map(cpu.get("environment")))
+                .containsEntry("LORA_SERVICE_NAME", "train-service");
+    }
+
+    private static String envValue(Map<String, Object> container, String name) {
+        return list(container.get("env")).stream().map(ManifestsTest::map).filter(e -> name.equals(e.get("name")))
+                .map(e -> (String) e.get("value")).findFirst()
+                .orElseThrow(() -> new AssertionError(container.get("name") + " does not set " + name));
+    }
+
+    @Test
     void composeAndK8sRunTheSameImagesWithTheSameServiceEnvironment() {
         Map<String, Object> services = map(compose.get("services"));
         assertThat(services).containsKeys("kafka", "minio", "topic-init", "bucket-init");
