@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 public final class DatasetFiles {
     /** kohya's IMAGE_EXTENSIONS minus formats ImageIO cannot read. */
     static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "webp", "bmp");
-    static final Set<String> CAPTION_EXTENSIONS = Set.of("caption", "txt");
 
     private DatasetFiles() {
     }

@@ -52,13 +52,51 @@ public final class DatasetInspector {
 
     /** Inspects {@code root}: a dataset folder, or a single {@code .jsonl} text file. */
     public static DatasetReport inspect(Path root, InspectionRules rules) throws IOException {
+        return inspect(root, null, null, rules);
+    }
+
+    /**
+     * Inspects an image folder as a training run configures it.
+     *
+     * @param metadataFile     {@code metadata_path}: a {@code .csv} or {@code .jsonl} that may live outside
+     *                         {@code root} (its file names are relative to {@code root}) and replaces layout detection;
+     *                         null to detect the layout
+     * @param captionExtension {@code caption_extension}: sidecar caption files with this extension are preferred
+     *                         over {@code .caption}/{@code .txt}; null for the default order
+     */
+    public static DatasetReport inspect(Path root, Path metadataFile, String captionExtension, InspectionRules rules)
+            throws IOException {
         ProblemLog log = new ProblemLog(rules);
-        DatasetReport report = detectAndCheck(root, rules, log);
+        DatasetReport report = metadataFile == null ? detectAndCheck(root, captionExtension, rules, log)
+                : withMetadata(root, metadataFile, rules, log);
         LOG.info("inspected {}: {}", root.getFileName(), report.summary());
         return report;
     }
 
-    private static DatasetReport detectAndCheck(Path root, InspectionRules rules, ProblemLog log) throws IOException {
+    private static DatasetReport withMetadata(Path root, Path metadataFile, InspectionRules rules, ProblemLog log)
+            throws IOException {
+        Path abs = metadataFile.toAbsolutePath().normalize();
+        Path absRoot = root.toAbsolutePath().normalize();
+        String name = abs.startsWith(absRoot) ? DatasetFiles.relative(absRoot, abs) : metadataFile.toString();
+        if (!Files.isDirectory(root)) {
+            log.add(ProblemCode.NO_ITEMS, "", "dataset folder " + root.getFileName() + " does not exist");
+            return empty(log);
+        }
+        if (!Files.isRegularFile(metadataFile)) {
+            log.add(ProblemCode.FILE_MISSING, name, "metadata_path names no file; fix the path or remove the key "
+                    + "to read captions from the dataset folder");
+            return empty(log);
+        }
+        if (DatasetFiles.extension(abs.getFileName().toString()).equals("jsonl")) {
+            return images(root, DatasetLayout.HF_IMAGEFOLDER, MetadataJsonlLayout.read(metadataFile, name,
+                    allFiles(root), log), rules, log);
+        }
+        MetadataCsvLayout.Scan scan = MetadataCsvLayout.read(metadataFile, name, allFiles(root), log);
+        return images(root, scan.layout(), scan.entries(), rules, log);
+    }
+
+    private static DatasetReport detectAndCheck(Path root, String captionExtension, InspectionRules rules,
+                                                ProblemLog log) throws IOException {
         if (Files.isRegularFile(root)) {
             String name = root.getFileName().toString();
             if (DatasetFiles.extension(name).equals("jsonl")) {
@@ -86,11 +124,12 @@ public final class DatasetInspector {
                     rules, log);
         }
         if (KohyaLayout.matches(root)) {
-            return images(root, DatasetLayout.KOHYA_FOLDERS, KohyaLayout.read(root, log), rules, log);
+            return images(root, DatasetLayout.KOHYA_FOLDERS, KohyaLayout.read(root, captionExtension, log), rules, log);
         }
         List<String> files = allFiles(root);
         if (files.stream().anyMatch(DatasetFiles::isImage)) {
-            return images(root, DatasetLayout.IMAGE_FOLDER, SidecarCaptions.read(root, files, null, 1, log),
+            return images(root, DatasetLayout.IMAGE_FOLDER, SidecarCaptions.read(root, files, null, 1,
+                    captionExtension, log),
                     rules, log);
         }
         List<String> jsonlFiles = files.stream().filter(f -> DatasetFiles.extension(f).equals("jsonl")).toList();

@@ -25,7 +25,7 @@ final class KohyaLayout {
                 .anyMatch(p -> Files.isDirectory(p) && FOLDER.matcher(p.getFileName().toString()).matches());
     }
 
-    static List<CaptionEntry> read(Path root, ProblemLog log) throws IOException {
+    static List<CaptionEntry> read(Path root, String captionExtension, ProblemLog log) throws IOException {
         List<CaptionEntry> out = new ArrayList<>();
         for (Path child : DatasetFiles.children(root)) {
             String name = child.getFileName().toString();
@@ -45,13 +45,13 @@ final class KohyaLayout {
                 log.add(ProblemCode.ZERO_REPEATS, name, "0 repeats: kohya trains on none of these images; "
                         + "use at least 1");
             }
-            out.addAll(readFolder(root, child, m.group(2), repeats, log));
+            out.addAll(readFolder(root, child, m.group(2), repeats, captionExtension, log));
         }
         return out;
     }
 
     private static List<CaptionEntry> readFolder(Path root, Path folder, String classToken, int repeats,
-                                                 ProblemLog log) throws IOException {
+                                                 String captionExtension, ProblemLog log) throws IOException {
         List<String> files = new ArrayList<>();
         for (Path p : DatasetFiles.children(folder)) {
             if (Files.isDirectory(p)) {
@@ -61,7 +61,8 @@ final class KohyaLayout {
                 files.add(DatasetFiles.relative(root, p));
             }
         }
-        return SidecarCaptions.read(root, files, classToken.isBlank() ? null : classToken, repeats, log);
+        return SidecarCaptions.read(root, files, classToken.isBlank() ? null : classToken, repeats, captionExtension,
+                log);
     }
 
     private static Integer parseRepeats(String digits) {

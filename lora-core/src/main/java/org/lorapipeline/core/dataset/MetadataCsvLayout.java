@@ -23,15 +23,23 @@ final class MetadataCsvLayout {
     }
 
     static Scan read(Path root, List<String> files, ProblemLog log) {
-        MetadataRows rows = new MetadataRows(FILE, files, log);
+        return read(root.resolve(FILE), FILE, files, log);
+    }
+
+    /**
+     * Reads a seed/Hugging Face CSV that may live outside the dataset folder ({@code metadata_path}); file names in
+     * it are relative to the dataset root, {@code name} is how findings name the CSV.
+     */
+    static Scan read(Path file, String name, List<String> files, ProblemLog log) {
+        MetadataRows rows = new MetadataRows(name, files, log);
         String text;
         try {
-            text = Utf8Text.decode(Files.readAllBytes(root.resolve(FILE)));
+            text = Utf8Text.decode(Files.readAllBytes(file));
         } catch (Utf8Text.NotUtf8Exception e) {
-            log.add(ProblemCode.NOT_UTF8, FILE, e.line(), e.column(), e.getMessage());
+            log.add(ProblemCode.NOT_UTF8, name, e.line(), e.column(), e.getMessage());
             return new Scan(DatasetLayout.SEED_METADATA_CSV, rows.finish(false));
         } catch (IOException e) {
-            log.add(ProblemCode.UNREADABLE_FILE, FILE, "cannot read: " + e.getMessage());
+            log.add(ProblemCode.UNREADABLE_FILE, name, "cannot read: " + e.getMessage());
             return new Scan(DatasetLayout.SEED_METADATA_CSV, rows.finish(false));
         }
         List<CsvRecord> headerOnly = CsvReader.read(firstLine(text), Integer.MAX_VALUE);
@@ -40,7 +48,7 @@ final class MetadataCsvLayout {
         int nameColumn = header.indexOf("filename") >= 0 ? header.indexOf("filename") : header.indexOf("file_name");
         if (nameColumn < 0) {
             String found = headerOnly.isEmpty() ? "an empty file" : "'" + abbreviate(firstLine(text)) + "'";
-            log.add(ProblemCode.CSV_HEADER, FILE, 1, 1, "expected the header 'filename,prompt' (seed convention) "
+            log.add(ProblemCode.CSV_HEADER, name, 1, 1, "expected the header 'filename,prompt' (seed convention) "
                     + "or 'file_name,text' (Hugging Face imagefolder) on line 1, found " + found
                     + "; add the header line");
             return new Scan(DatasetLayout.SEED_METADATA_CSV, rows.finish(false));
@@ -50,20 +58,20 @@ final class MetadataCsvLayout {
         int captionColumn = CAPTION_COLUMNS.stream().mapToInt(header::indexOf).filter(i -> i >= 0).findFirst()
                 .orElse(-1);
         if (captionColumn < 0) {
-            log.add(ProblemCode.CAPTION_MISSING, FILE, 1, 0, "header " + header + " has no caption column ("
+            log.add(ProblemCode.CAPTION_MISSING, name, 1, 0, "header " + header + " has no caption column ("
                     + String.join(", ", CAPTION_COLUMNS) + "); every image is uncaptioned");
         }
         List<CsvRecord> records = CsvReader.read(text, header.size());
         for (CsvRecord record : records.subList(1, records.size())) {
             if (record.error() != null) {
-                log.add(ProblemCode.CSV_ROW, FILE, record.line(), 0, record.error());
+                log.add(ProblemCode.CSV_ROW, name, record.line(), 0, record.error());
                 continue;
             }
             if (record.warning() != null) {
-                log.add(ProblemCode.CAPTION_QUOTING, FILE, record.line(), 0, record.warning());
+                log.add(ProblemCode.CAPTION_QUOTING, name, record.line(), 0, record.warning());
             }
             if (record.fields().size() <= Math.max(nameColumn, captionColumn)) {
-                log.add(ProblemCode.CSV_ROW, FILE, record.line(), 0, "row has " + record.fields().size()
+                log.add(ProblemCode.CSV_ROW, name, record.line(), 0, "row has " + record.fields().size()
                         + " field(s) but the header has " + header.size() + "; expected "
                         + String.join(",", header));
                 continue;

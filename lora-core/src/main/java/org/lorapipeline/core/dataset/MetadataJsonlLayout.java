@@ -22,34 +22,39 @@ final class MetadataJsonlLayout {
     }
 
     static List<CaptionEntry> read(Path root, List<String> files, ProblemLog log) {
-        MetadataRows rows = new MetadataRows(FILE, files, log);
-        try (InputStream in = Files.newInputStream(root.resolve(FILE))) {
-            JsonLines.forEach(in, FILE, log, (line, text) -> row(rows, log, line, text));
+        return read(root.resolve(FILE), FILE, files, log);
+    }
+
+    /** Reads a metadata.jsonl that may live outside the dataset folder; {@code name} is how findings name it. */
+    static List<CaptionEntry> read(Path file, String name, List<String> files, ProblemLog log) {
+        MetadataRows rows = new MetadataRows(name, files, log);
+        try (InputStream in = Files.newInputStream(file)) {
+            JsonLines.forEach(in, name, log, (line, text) -> row(name, rows, log, line, text));
         } catch (IOException e) {
-            log.add(ProblemCode.UNREADABLE_FILE, FILE, "cannot read: " + e.getMessage());
+            log.add(ProblemCode.UNREADABLE_FILE, name, "cannot read: " + e.getMessage());
             return rows.finish(false);
         }
         return rows.finish(true);
     }
 
-    private static void row(MetadataRows rows, ProblemLog log, int line, String text) {
+    private static void row(String source, MetadataRows rows, ProblemLog log, int line, String text) {
         JsonNode node;
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            log.add(ProblemCode.JSON_SYNTAX, FILE, line, e.getLocation() == null ? 0
+            log.add(ProblemCode.JSON_SYNTAX, source, line, e.getLocation() == null ? 0
                     : e.getLocation().getColumnNr(), "invalid JSON: " + e.getOriginalMessage()
                     + "; each line must be one JSON object");
             return;
         }
         if (!node.isObject()) {
-            log.add(ProblemCode.JSON_FIELD, FILE, line, "expected a JSON object like "
+            log.add(ProblemCode.JSON_FIELD, source, line, "expected a JSON object like "
                     + "{\"file_name\": \"0001.png\", \"text\": \"...\"}, found " + node.getNodeType());
             return;
         }
         JsonNode name = node.get("file_name");
         if (name == null || !name.isTextual()) {
-            log.add(ProblemCode.JSON_FIELD, FILE, line, "missing string field 'file_name' (the image path "
+            log.add(ProblemCode.JSON_FIELD, source, line, "missing string field 'file_name' (the image path "
                     + "relative to this file)");
             return;
         }
@@ -58,7 +63,7 @@ final class MetadataJsonlLayout {
             JsonNode value = node.get(key);
             if (value != null && !value.isNull()) {
                 if (!value.isTextual()) {
-                    log.add(ProblemCode.JSON_FIELD, FILE, line, "'" + key + "' must be a string, found "
+                    log.add(ProblemCode.JSON_FIELD, source, line, "'" + key + "' must be a string, found "
                             + value.getNodeType());
                     return;
                 }
@@ -67,7 +72,7 @@ final class MetadataJsonlLayout {
             }
         }
         if (caption == null) {
-            log.add(ProblemCode.CAPTION_MISSING, FILE, line, "no caption key (" + String.join(", ", CAPTION_KEYS)
+            log.add(ProblemCode.CAPTION_MISSING, source, line, "no caption key (" + String.join(", ", CAPTION_KEYS)
                     + ") for '" + name.asText() + "'");
         }
         rows.add(name.asText(), line, 0, caption, CaptionSource.JSONL, 0);

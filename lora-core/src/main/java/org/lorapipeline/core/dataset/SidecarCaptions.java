@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Same-stem caption files next to images, as kohya reads them: {@code a.png} takes the first line of
- * {@code a.caption} (kohya's default extension) or else {@code a.txt}, decoded as UTF-8 and stripped.
+ * {@code a.caption} (kohya's default extension) or else {@code a.txt}, decoded as UTF-8 and stripped. A configured
+ * {@code caption_extension} (say {@code .cap}) is looked for first; {@code .caption} and {@code .txt} stay
+ * fallbacks so a dataset the inspector accepted never trains without its captions.
  */
 final class SidecarCaptions {
     private SidecarCaptions() {
@@ -22,6 +25,13 @@ final class SidecarCaptions {
      * @param classToken kohya's fallback caption for uncaptioned images, or null for no fallback
      */
     static List<CaptionEntry> read(Path root, List<String> files, String classToken, int repeats, ProblemLog log) {
+        return read(root, files, classToken, repeats, null, log);
+    }
+
+    /** As {@link #read(Path, List, String, int, ProblemLog)}, trying {@code preferredExtension} first. */
+    static List<CaptionEntry> read(Path root, List<String> files, String classToken, int repeats,
+                                   String preferredExtension, ProblemLog log) {
+        List<String> extensions = extensions(preferredExtension);
         Set<String> present = new HashSet<>(files);
         Set<String> usedCaptions = new HashSet<>();
         List<CaptionEntry> out = new ArrayList<>();
@@ -30,16 +40,16 @@ final class SidecarCaptions {
                 continue;
             }
             String stem = DatasetFiles.stem(file);
-            String captionFile = present.contains(stem + ".caption") ? stem + ".caption"
-                    : present.contains(stem + ".txt") ? stem + ".txt" : null;
-            if (captionFile != null && captionFile.endsWith(".caption") && present.contains(stem + ".txt")) {
-                log.add(ProblemCode.IGNORED_FILE, stem + ".txt", "both " + captionFile + " and this file exist; "
-                        + "the .caption file is used (kohya's default caption_extension)");
-                usedCaptions.add(stem + ".txt");
+            List<String> candidates = extensions.stream().map(e -> stem + e).filter(present::contains).toList();
+            String captionFile = candidates.isEmpty() ? null : candidates.get(0);
+            for (String other : candidates.subList(Math.min(1, candidates.size()), candidates.size())) {
+                log.add(ProblemCode.IGNORED_FILE, other, "both " + captionFile + " and this file exist; "
+                        + "the " + extensions.get(0) + " file is used (caption_extension)");
+                usedCaptions.add(other);
             }
             if (captionFile == null) {
-                out.add(fallback(file, classToken, repeats, log, "has no " + leaf(stem) + ".caption or "
-                        + leaf(stem) + ".txt caption file"));
+                out.add(fallback(file, classToken, repeats, log, "has no " + extensions.stream()
+                        .map(e -> leaf(stem) + e).collect(Collectors.joining(" or ")) + " caption file"));
                 continue;
             }
             usedCaptions.add(captionFile);
@@ -49,7 +59,7 @@ final class SidecarCaptions {
             if (DatasetFiles.isImage(file) || usedCaptions.contains(file)) {
                 continue;
             }
-            if (DatasetFiles.CAPTION_EXTENSIONS.contains(DatasetFiles.extension(file))) {
+            if (extensions.stream().anyMatch(file::endsWith)) {
                 log.add(ProblemCode.ORPHAN_CAPTION, file, "caption file without a same-stem image ("
                         + String.join("/", DatasetFiles.IMAGE_EXTENSIONS) + "); rename it or add the image");
             } else {
@@ -95,6 +105,20 @@ final class SidecarCaptions {
     private static CaptionEntry fallbackQuietly(String image, String classToken, int repeats) {
         return classToken == null ? CaptionEntry.uncaptioned(image, repeats)
                 : new CaptionEntry(image, classToken, CaptionSource.CLASS_TOKEN, "", 0, 0, repeats);
+    }
+
+    /** Caption extensions in order of preference, each with its dot. */
+    private static List<String> extensions(String preferred) {
+        List<String> out = new ArrayList<>();
+        if (preferred != null && !preferred.isBlank()) {
+            out.add(preferred.startsWith(".") ? preferred : "." + preferred);
+        }
+        for (String e : List.of(".caption", ".txt")) {
+            if (!out.contains(e)) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     private static String leaf(String path) {
