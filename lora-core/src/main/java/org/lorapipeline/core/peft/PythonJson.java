@@ -21,6 +21,17 @@ public final class PythonJson {
         return sb.toString();
     }
 
+    /**
+     * Python's {@code json.dumps(obj)} with its defaults: one line, separators {@code ", "} and {@code ": "}, keys in
+     * the map's own order (kohya's {@code ss_tag_frequency}, {@code ss_dataset_dirs}, ...).
+     */
+    public static String dumpsInline(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value, -1, 0);
+        return sb.toString();
+    }
+
+    /** {@code indent < 0}: one line, insertion order; otherwise indented with sorted keys. */
     private static void write(StringBuilder sb, Object v, int indent, int level) {
         if (v == null) {
             sb.append("null");
@@ -37,12 +48,12 @@ public final class PythonJson {
                 sb.append("{}");
                 return;
             }
-            TreeMap<String, Object> sorted = new TreeMap<>();
-            m.forEach((k, x) -> sorted.put((String) k, x));
+            Map<String, Object> sorted = indent < 0 ? new java.util.LinkedHashMap<>() : new TreeMap<>();
+            m.forEach((k, x) -> sorted.put(String.valueOf(k), x));
             sb.append('{');
             boolean first = true;
             for (Map.Entry<String, Object> e : sorted.entrySet()) {
-                sb.append(first ? "" : ",");
+                sb.append(first ? "" : indent < 0 ? ", " : ",");
                 first = false;
                 newline(sb, indent, level + 1);
                 string(sb, e.getKey());
@@ -58,7 +69,7 @@ public final class PythonJson {
             }
             sb.append('[');
             for (int i = 0; i < list.size(); i++) {
-                sb.append(i == 0 ? "" : ",");
+                sb.append(i == 0 ? "" : indent < 0 ? ", " : ",");
                 newline(sb, indent, level + 1);
                 write(sb, list.get(i), indent, level + 1);
             }
@@ -70,6 +81,9 @@ public final class PythonJson {
     }
 
     private static void newline(StringBuilder sb, int indent, int level) {
+        if (indent < 0) {
+            return;
+        }
         sb.append('\n').append(" ".repeat(indent * level));
     }
 
@@ -99,7 +113,7 @@ public final class PythonJson {
     }
 
     /** Python's {@code repr(float)}: shortest digits, fixed notation for 1e-4 <= |x| < 1e16, else {@code 1e-05}. */
-    static String floatRepr(double d) {
+    public static String floatRepr(double d) {
         if (Double.isNaN(d)) {
             return "NaN";
         }

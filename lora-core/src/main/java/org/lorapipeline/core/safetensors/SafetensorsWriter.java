@@ -153,6 +153,19 @@ public final class SafetensorsWriter {
         return sorted;
     }
 
+    /**
+     * The header bytes (padded JSON, without the 8-byte length) Python's safetensors writes for these tensors in
+     * this data order and exactly this metadata (no {@code format} key is added here): what kohya's hashes re-create.
+     */
+    public static byte[] encodeHeader(Map<String, String> metadata, List<TensorInfo> tensorsInDataOrder) {
+        return HeaderJson.encode(metadata, tensorsInDataOrder);
+    }
+
+    /** Python's data order for these header entries: dtype rank descending, then name. */
+    public static Comparator<TensorInfo> dataOrder() {
+        return Comparator.comparing((TensorInfo t) -> t.dtype().ordinal()).reversed().thenComparing(TensorInfo::name);
+    }
+
     /** Writes the file atomically (temporary sibling + rename). */
     public void write(Path path) {
         List<Pending> sorted = sorted();
