@@ -183,7 +183,7 @@ public final class SdTrainer {
             tf[i] = t[i];
         }
         NDArray pred = unet.forward(noisy, tf, context, training); // (B, C, h, w)
-        NDArray perSample = pred.sub(target).square().mean(new int[] {1, 2, 3}); // (B)
+        NDArray perSample = pred.sub(target).square().reshape(s[0], -1).mean(new int[] {1}); // (B)
         if (options.minSnrGamma() > 0) {
             perSample = perSample.mul(Tensors.create(m, snrWeights(t), t.length));
         }
