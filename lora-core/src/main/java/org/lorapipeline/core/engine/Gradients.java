@@ -27,4 +27,19 @@ public final class Gradients {
             }
         }
     }
+
+    /**
+     * Runs {@code body} with autograd off (PyTorch {@code torch.no_grad()}, thread-local) and restores the previous
+     * mode: inference such as preview sampling between training steps then records no graph even if it runs while
+     * adapter weights require gradients.
+     */
+    public static <T> T withoutGrad(java.util.function.Supplier<T> body) {
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setGradMode(was);
+        }
+    }
 }

@@ -26,7 +26,8 @@ public final class KohyaLoraFile {
     private KohyaLoraFile() {}
 
     /**
-     * Writes {@code modules} (names with component prefixes) with kohya names, then adds {@code sshs_model_hash} and
+     * Writes {@code modules} (module paths with component prefixes, or kohya names as read) with kohya names, then
+     * adds {@code sshs_model_hash} and
      * {@code sshs_legacy_hash} computed as kohya does ({@link SshsHash}); the file is replaced atomically each time.
      *
      * @param dtype F16 (kohya's usual {@code --save_precision fp16}), BF16 or F32; alphas are stored in it too
