@@ -166,9 +166,14 @@ public final class SdLoraRun {
                     + " batches/epoch, " + totalSteps + " steps; LoRA r=" + lora.config().r() + " alpha="
                     + lora.config().loraAlpha() + " on " + lora.targets().size() + " modules ("
                     + lora.trainableCount() + " trainable)" + (trainText ? ", text encoder trained" : ""));
-            RunResult.Status status = loop.run(events, state -> outputs.checkpoint(trainer, state), step -> { });
+            PredictionType prediction = vPrediction(models) ? PredictionType.V_PREDICTION : PredictionType.EPSILON;
+            RunResult.Status status = loop.run(events, state -> outputs.checkpoint(trainer, state),
+                    step -> outputs.samples(step, events, prediction));
             Map<String, Path> exports = Map.of();
             if (status == RunResult.Status.COMPLETED) {
+                if (!config.output().samplePrompts().isEmpty()) {
+                    outputs.samples(loop.globalStep, events, prediction);
+                }
                 exports = outputs.exports(loop.globalStep, loop.epoch);
             }
             log.info("VAE encodes during this run: {}", latents.encodes());

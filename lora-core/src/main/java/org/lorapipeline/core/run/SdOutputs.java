@@ -1,13 +1,16 @@
 package org.lorapipeline.core.run;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lorapipeline.core.config.ExportFormat;
+import org.lorapipeline.core.config.PredictionType;
 import org.lorapipeline.core.config.RunConfig;
 import org.lorapipeline.core.kohya.DiffusersLoraFile;
 import org.lorapipeline.core.kohya.KohyaLoraFile;
@@ -17,11 +20,16 @@ import org.lorapipeline.core.lora.LoraModel;
 import org.lorapipeline.core.safetensors.DType;
 import org.lorapipeline.core.sd.data.SdBatchPlan;
 import org.lorapipeline.core.sd.data.SdImageDataset;
+import org.lorapipeline.core.sd.sample.ClipPromptEncoder;
+import org.lorapipeline.core.sd.sample.SampleImages;
+import org.lorapipeline.core.sd.sample.SamplePrompt;
+import org.lorapipeline.core.sd.sample.SdSampler;
 import org.lorapipeline.core.sd.train.SdAdapterFile;
 import org.lorapipeline.core.sd.train.SdKohyaInfo;
 import org.lorapipeline.core.sd.train.SdLoraFiles;
 import org.lorapipeline.core.sd.train.SdModels;
 import org.lorapipeline.core.sd.train.SdTrainer;
+import org.lorapipeline.core.tensorboard.EventFileWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +74,26 @@ final class SdOutputs {
         Checkpoints.prune(paths.outputDir(), config.output().saveTotalLimit());
         listener.checkpointSaved(dir, state.globalStep());
         return dir;
+    }
+
+    /**
+     * Preview images for {@code sample_prompts} with the adapters as they are now: PNGs under {@code samples/} and
+     * TensorBoard image summaries. Prompt lines take kohya's options ({@code --n --w --h --s --l --d}); the
+     * defaults are the run's resolution, sample_steps, guidance_scale and seed.
+     */
+    void samples(long step, EventFileWriter events, PredictionType prediction) {
+        var d = config.diffusion();
+        int res = config.image().resolution();
+        SamplePrompt defaults = new SamplePrompt("", "", res, res, d.sampleSteps(), d.guidanceScale(),
+                config.runtime().seed());
+        List<SamplePrompt> prompts = config.output().samplePrompts().stream()
+                .map(line -> SamplePrompt.parse(line, defaults)).toList();
+        SdSampler sampler = new SdSampler(models.unet(), models.vae(), new ClipPromptEncoder(models.textEncoder(),
+                models.tokenizer(), models.textEncoderManager()), models.checkpoint().schedulerConfig(), prediction);
+        List<BufferedImage> images = prompts.stream().map(p -> sampler.sample(p, d.sampleSampler())).toList();
+        Path dir = paths.outputDir().resolve("samples");
+        SampleImages.write(dir, config.output().outputName(), step, prompts, images, events, Clock.systemDefaultZone());
+        listener.samplesWritten(dir, step);
     }
 
     /** The final files; logs the A1111 prompt tag and what to copy where. */

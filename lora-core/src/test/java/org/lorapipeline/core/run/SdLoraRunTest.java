@@ -173,7 +173,8 @@ class SdLoraRunTest {
         Recorder rec = new Recorder();
         RunResult r = run(yaml(file, dir.resolve("run-single"), "max_steps: 1\ntrain_text_encoder: true\n"
                 + "text_encoder_lr: 5e-4\ncache_latents: false\nflip_aug: true\nmin_snr_gamma: 5\n"
-                + "noise_offset: 0.05\n").replace("epochs: 2\n", ""), rec);
+                + "noise_offset: 0.05\nsample_prompts: [\"a photo of a cat --w 32 --h 32 --s 2 --d 7\"]\n")
+                .replace("epochs: 2\n", ""), rec);
         assertThat(r.losses()).hasSize(1).allMatch(Double::isFinite);
         assertThat(rec.cached).isEmpty();
         KohyaLora k = KohyaLoraFile.read(rec.exported.get("kohya"));
@@ -183,5 +184,9 @@ class SdLoraRunTest {
         assertThat(k.metadata()).containsEntry("ss_text_encoder_lr", "0.0005");
         assertThat(Files.list(dir.resolve("run-single")).map(p -> p.getFileName().toString()))
                 .doesNotContain(SdLoraRun.LATENT_CACHE_DIR);
+        try (var samples = Files.list(dir.resolve("run-single/samples"))) {
+            assertThat(samples.map(p -> p.getFileName().toString()).toList()).singleElement().satisfies(
+                    n -> assertThat(n).startsWith("out_000001_00_").endsWith("_7.png"));
+        }
     }
 }
