@@ -45,6 +45,7 @@ public final class SdTrainer {
     private final NDManager state;
 
     /**
+     * @param textEncoder null only for UNet-alone benchmarks (zero text states, not trained)
      * @param lora        adapters over {@link SdLoraTargets#linears} (module names prefixed unet./text_encoder.)
      * @param vPrediction train against v = sqrt(a) noise - sqrt(1 - a) x0 instead of the noise
      */
@@ -128,7 +129,7 @@ public final class SdTrainer {
             try (NDScope scope = new NDScope(); NDManager m = unet.manager().newSubManager()) {
                 NDArray ids = Tensors.ids(m, b.ids());
                 // a frozen text encoder runs before the collector opens, so it records no graph
-                NDArray context = options.trainTextEncoder() ? null : textEncoder.encode(ids, 0, false);
+                NDArray context = options.trainTextEncoder() ? null : textStates(m, ids);
                 try (GradientCollector gc = engine.newGradientCollector()) {
                     if (context == null) {
                         context = textEncoder.encode(ids, 0, true); // (B, 77, H)
@@ -160,6 +161,15 @@ public final class SdTrainer {
             scope.suppressNotUsedWarning();
         }
         return new StepResult(unetOptimizer.stepCount(), loss, norm, unetLr, images, skipped);
+    }
+
+    /** Frozen text states; zeros without a text encoder (benchmarks time the UNet step alone). */
+    private NDArray textStates(NDManager m, NDArray ids) {
+        if (textEncoder == null) {
+            return m.zeros(new ai.djl.ndarray.types.Shape(ids.getShape().get(0), ids.getShape().get(1),
+                    unet.config().crossAttentionDim()));
+        }
+        return textEncoder.encode(ids, 0, false);
     }
 
     /**
