@@ -8,6 +8,9 @@ import org.lorapipeline.core.engine.TorchRuntime;
 import org.lorapipeline.core.llama.LlamaConfig;
 import org.lorapipeline.core.llama.TinyLlamaFolder;
 import org.lorapipeline.core.run.LlamaBench;
+import org.lorapipeline.core.run.SdBench;
+import org.lorapipeline.core.sd.TinyStableDiffusion;
+import org.lorapipeline.core.sd.unet.UNetConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,12 +19,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lora bench llama}: LoRA step time, tokens/s, memory and achieved FLOP/s on this machine. */
 @Command(name = "bench", description = "Benchmarks: `llama` (LoRA training steps of a random LLaMA, tiny and ~100M parameters)"
-        + ", `ingest` (stack start, ingest throughput, submitted->registered latency) or `label` (CLIP labeling images/s).")
+        + ", `sd` (UNet LoRA step time and memory, tiny and SD 1.5 sizes), `ingest` (stack start, ingest throughput, submitted->registered latency) or `label` (CLIP labeling images/s).")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "llama, ingest or label.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "llama, sd, ingest or label.")
     String family;
 
     @Option(names = "--model", description = "label: a CLIP model folder (default: a generated tiny CLIP).")
@@ -65,8 +68,11 @@ public final class BenchCommand implements Callable<Integer> {
             IngestBenchmark.run(workDir, images, runs, System.out);
             return 0;
         }
+        if (family.equals("sd")) {
+            return benchSd();
+        }
         if (!family.equals("llama")) {
-            throw new UserException("bench " + family + ": use `llama`, `ingest` or `label`");
+            throw new UserException("bench " + family + ": use `llama`, `sd`, `ingest` or `label`");
         }
         PrintWriter out = spec.commandLine().getOut();
         TorchRuntime rt;
@@ -117,6 +123,35 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!unknown.isEmpty()) {
             throw new UserException("unknown --sizes " + unknown + "; use tiny, tiny-dp2, 100m");
+        }
+        return 0;
+    }
+
+    @Option(names = "--sd-sizes", split = ",", defaultValue = "tiny",
+            description = "sd: UNets to time: tiny, sd15 (full SD 1.5 UNet with random weights, ~3.5 GB, slow on CPU).")
+    List<String> sdSizes;
+
+    @Option(names = "--image", defaultValue = "256", description = "sd: image size in pixels (default: ${DEFAULT-VALUE}).")
+    int image;
+
+    private Integer benchSd() {
+        PrintWriter out = spec.commandLine().getOut();
+        TorchRuntime rt = TorchRuntime.open(device);
+        out.println("machine: " + LlamaBench.machine());
+        out.println("engine:  " + rt);
+        out.printf("%-6s %10s %10s %7s %7s %10s %12s %12s%n", "unet", "params", "trainable", "batch", "image",
+                "step s", "peak RSS", "peak heap");
+        for (String s : sdSizes) {
+            UNetConfig c = switch (s) {
+                case "tiny" -> TinyStableDiffusion.UNET;
+                case "sd15" -> UNetConfig.sd15();
+                default -> throw new UserException("unknown --sd-sizes " + s + "; use tiny, sd15");
+            };
+            SdBench.Result r = SdBench.run(rt, s, c, 1, image, Math.max(1, Math.min(steps, s.equals("sd15") ? 3 : 20)));
+            out.printf("%-6s %10s %10s %7d %7d %10.3f %12s %12s%n", r.name(), human(r.parameters()),
+                    human(r.trainable()), r.batch(), r.imageSize(), r.stepSeconds(), mib(r.peakRssBytes()),
+                    mib(r.peakHeapBytes()));
+            out.flush();
         }
         return 0;
     }

@@ -4,20 +4,23 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.lorapipeline.core.clip.TinyClip;
+import org.lorapipeline.core.clip.TinyClipTextEncoder;
 import org.lorapipeline.core.llama.LlamaConfig;
 import org.lorapipeline.core.llama.TinyLlamaFolder;
+import org.lorapipeline.core.safetensors.DType;
+import org.lorapipeline.core.sd.TinyStableDiffusion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code lora tiny-model --arch llama|clip --out DIR}: a tiny random model in real Hugging Face format, for demos. */
+/** {@code lora tiny-model --arch llama|clip|sd15 --out DIR}: a tiny random model in real Hugging Face format, for demos. */
 @Command(name = "tiny-model", description = "Write a tiny random model with a real tokenizer in Hugging Face format.")
 public final class TinyModelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--arch", required = true, description = "Architecture: llama or clip.")
+    @Option(names = "--arch", required = true, description = "Architecture: llama, clip or sd15.")
     String arch;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write the model into.")
@@ -37,8 +40,19 @@ public final class TinyModelCommand implements Callable<Integer> {
                     TinyClip.PROJECTION_DIM);
             return 0;
         }
+        if (arch.equals("sd15")) {
+            TinyClipTextEncoder te = new TinyClipTextEncoder(seed);
+            Path diffusers = TinyStableDiffusion.write(out.resolve("diffusers"), seed, false, DType.F32, te);
+            Path single = TinyStableDiffusion.write(out, seed, true, DType.F32, te);
+            te.writeTokenizer(out.resolve("tokenizer"));
+            spec.commandLine().getOut().printf("wrote tiny SD 1.5 to %s: diffusers folder %s (unet/, vae/,"
+                    + " text_encoder/, tokenizer/, scheduler/) and single file %s (LDM keys) with tokenizer/ beside it;"
+                    + " UNet channels %s, text encoder %d layers x %d; train at resolution: 64%n", out, diffusers,
+                    single, TinyStableDiffusion.UNET.blockOutChannels(), TinyClip.TEXT_LAYERS, TinyClip.TEXT_HIDDEN);
+            return 0;
+        }
         if (!arch.equals("llama")) {
-            throw new UserException("--arch " + arch + " is not supported; use --arch llama or --arch clip");
+            throw new UserException("--arch " + arch + " is not supported; use --arch llama, clip or sd15");
         }
         LlamaConfig c = TinyLlamaFolder.write(out, seed);
         spec.commandLine().getOut().printf("wrote tiny LLaMA to %s: %d layers, hidden %d, %d heads / %d kv heads,"

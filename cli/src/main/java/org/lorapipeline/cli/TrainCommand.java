@@ -11,6 +11,8 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.lorapipeline.core.config.ConfigException;
+import org.lorapipeline.core.config.ExportFormat;
+import org.lorapipeline.core.config.ModelFamily;
 import org.lorapipeline.core.config.RunConfig;
 import org.lorapipeline.core.run.CancelFlag;
 import org.lorapipeline.core.run.LoraRun;
@@ -24,11 +26,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code lora train --config run.yaml}: a local LLaMA LoRA run with a progress bar. Ctrl-C asks the run to stop
+ * {@code lora train --config run.yaml}: a local LLaMA or Stable Diffusion LoRA run with a progress bar. Ctrl-C asks the run to stop
  * after the current step; the shutdown hook waits until its checkpoint is written, so the run can be resumed with
  * {@code resume_from: latest}.
  */
-@Command(name = "train", description = "Train a LoRA locally from a run config (LLaMA text-generation configs).")
+@Command(name = "train", description = "Train a LoRA locally from a run config (LLaMA text-generation or SD 1.5 text-to-image).")
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -60,7 +62,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }, "lora-train-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
-        Progress progress = new Progress(out, config.output().logEveryNSteps(), noProgress);
+        Progress progress = new Progress(out, config.output().logEveryNSteps(), noProgress,
+                config.family() == ModelFamily.SD);
         try {
             RunResult r = LoraRun.run(config, Path.of("").toAbsolutePath(), progress, cancel);
             progress.close();
@@ -69,9 +72,15 @@ public final class TrainCommand implements Callable<Integer> {
                         + "; continue with resume_from: latest (or that folder)");
                 return 130;
             }
-            out.printf("done: %d steps, final loss %.4f; %s%n", r.steps(), lastFinite(r), r.data());
+            out.printf("done: %d steps, final loss %.4f%s%n", r.steps(), lastFinite(r),
+                    r.data() == null ? "" : "; " + r.data());
             r.exports().forEach((k, v) -> out.println("  " + k + ": " + v));
             out.println("  checkpoint: " + r.lastCheckpoint());
+            Path kohya = r.exports().get(ExportFormat.KOHYA.yamlName());
+            if (kohya != null) {
+                out.println("copy " + kohya + " into stable-diffusion-webui/models/Lora (ComfyUI: models/loras) and"
+                        + " prompt with <lora:" + config.output().outputName() + ":0.7>");
+            }
             return 0;
         } catch (TrainingDivergedException e) {
             throw new UserException(e.getMessage(), e);
@@ -105,12 +114,14 @@ public final class TrainCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final int every;
         private final boolean plain;
+        private final boolean images;
         private ProgressBar bar;
 
-        Progress(PrintWriter out, int every, boolean plain) {
+        Progress(PrintWriter out, int every, boolean plain, boolean images) {
             this.out = out;
             this.every = every;
             this.plain = plain;
+            this.images = images;
         }
 
         @Override
@@ -127,8 +138,8 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void step(RunProgress p) {
-            String msg = String.format(" loss %.4f lr %.2e gn %.3f %.0f tok/s%s", p.loss(), p.learningRate(),
-                    p.gradNorm(), p.tokensPerSec(), p.skipped() ? " SKIPPED (NaN/Inf)" : "");
+            String msg = String.format(" loss %.4f lr %.2e gn %.3f %.0f %s/s%s", p.loss(), p.learningRate(),
+                    p.gradNorm(), p.tokensPerSec(), images ? "img" : "tok", p.skipped() ? " SKIPPED (NaN/Inf)" : "");
             if (bar != null) {
                 bar.stepTo(p.step());
                 bar.setExtraMessage(msg);
@@ -136,6 +147,21 @@ public final class TrainCommand implements Callable<Integer> {
                 out.printf("step %d/%d epoch %.2f %s %.2f it/s ETA %s%n", p.step(), p.totalSteps(), p.epoch(), msg,
                         p.itPerSec(), format(p.eta()));
                 out.flush();
+            }
+        }
+
+        @Override
+        public void latentsCached(int done, int total, int encoded) {
+            if (done == total || done % Math.max(1, total / 10) == 0) {
+                out.printf("caching latents: %d/%d (%d encoded)%n", done, total, encoded);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void samplesWritten(Path dir, long step) {
+            if (bar == null) {
+                out.println("samples at step " + step + " in " + dir);
             }
         }
 

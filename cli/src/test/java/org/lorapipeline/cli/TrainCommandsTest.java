@@ -76,4 +76,33 @@ class TrainCommandsTest {
         assertThat(nodata.code()).isEqualTo(2);
         assertThat(nodata.err()).contains("train_data_dir").contains("missing.jsonl");
     }
+
+    @Test
+    void tinySdModelThenTrainFromTheSdTemplate() throws Exception {
+        Path model = dir.resolve("tiny-sd");
+        Run made = lora("tiny-model", "--arch", "sd15", "--out", model.toString());
+        assertThat(made.code()).as(made.err()).isZero();
+        assertThat(model.resolve("tiny-sd-v1.safetensors")).exists();
+        assertThat(model.resolve("diffusers/text_encoder/config.json")).exists();
+        assertThat(model.resolve("tokenizer/vocab.json")).exists();
+        org.lorapipeline.core.dataset.SampleDatasets.writeImageDataset(dir.resolve("images"), 2, 64, 3);
+        assertThat(lora("init", "sd", dir.toString()).code()).isZero();
+        // the template with its paths and sizes pointed at the tiny model: every other line stays as written
+        String yaml = Files.readString(dir.resolve("lora_default.yaml"))
+                .replace("./models/Stable-diffusion/v1-5-pruned.safetensors", model.resolve("tiny-sd-v1.safetensors")
+                        .toString())
+                .replace("./data/style_train\"", dir.resolve("images") + "\"")
+                .replace("./output/my_style_lora\"", dir.resolve("out") + "\"")
+                .replace("resolution: 512", "resolution: 64").replace("min_resolution: 512", "min_resolution: 64")
+                .replace("min_bucket_reso: 256", "min_bucket_reso: 64").replace("max_bucket_reso: 1024",
+                        "max_bucket_reso: 128").replace("epochs: 10", "epochs: 1").replace("device: \"auto\"",
+                        "device: \"cpu\"").replace("caption_extension: \".caption\"", "caption_extension: \".txt\"");
+        Files.writeString(dir.resolve("sd.yaml"), yaml
+                + "metadata_path: \"" + dir.resolve("images/metadata.csv") + "\"\n");
+        Run trained = lora("train", "--config", dir.resolve("sd.yaml").toString(), "--no-progress");
+        assertThat(trained.code()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("caching latents: 2/2 (2 encoded)").contains("done: 2 steps")
+                .contains("kohya: ").contains("<lora:out:0.7>");
+        assertThat(dir.resolve("out/out.safetensors")).exists();
+    }
 }

@@ -63,15 +63,25 @@ public final class ClipTextModel {
             throw new IllegalArgumentException(configJson + ": " + e.getMessage(), e);
         }
         try (TensorSource source = TensorSource.open(dir)) {
-            ClipWeights w = new ClipWeights(source, manager, dir.toString());
-            ClipTextModel model = new ClipTextModel(config, w);
-            List<String> unused = w.unused("text_model.");
-            if (!unused.isEmpty()) {
-                log.warn("{}: {} text_model tensors unused, e.g. {}", dir, unused.size(),
-                        unused.subList(0, Math.min(5, unused.size())));
-            }
-            return model;
+            return load(source, config, manager, dir.toString());
         }
+    }
+
+    /**
+     * Builds the text tower from {@code text_model.*} tensors of any source (a single SD checkpoint's
+     * {@code cond_stage_model.transformer.*} part seen with transformers names) and a known config.
+     *
+     * @param origin names the source in errors
+     */
+    public static ClipTextModel load(TensorSource source, ClipTextConfig config, NDManager manager, String origin) {
+        ClipWeights w = new ClipWeights(source, manager, origin);
+        ClipTextModel model = new ClipTextModel(config, w);
+        List<String> unused = w.unused("text_model.");
+        if (!unused.isEmpty()) {
+            log.warn("{}: {} text_model tensors unused, e.g. {}", origin, unused.size(),
+                    unused.subList(0, Math.min(5, unused.size())));
+        }
+        return model;
     }
 
     public ClipTextConfig config() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.lorapipeline.core.safetensors.DType;
 import org.lorapipeline.core.safetensors.SafetensorsWriter;
+import org.lorapipeline.core.tensor.FloatTensor;
 
 /**
  * Writes a tiny random CLIP in the exact Hugging Face {@code CLIPModel} folder layout (config.json,
@@ -131,7 +132,7 @@ public final class TinyClip {
         return p;
     }
 
-    private static void writeTokenizer(Path dir, BpeTrainer.Result bpe) throws IOException {
+    static void writeTokenizer(Path dir, BpeTrainer.Result bpe) throws IOException {
         ObjectNode vocab = new ObjectMapper().createObjectNode();
         bpe.vocab().forEach(vocab::put);
         writeJson(dir.resolve("vocab.json"), vocab);
@@ -140,16 +141,23 @@ public final class TinyClip {
         Files.writeString(dir.resolve("merges.txt"), merges, StandardCharsets.UTF_8);
     }
 
-    private static void writeJson(Path file, ObjectNode node) throws IOException {
+    static void writeJson(Path file, ObjectNode node) throws IOException {
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node);
         Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
     }
 
     /** Every tensor a CLIPModel has, with HF names and shapes, filled from the seed in name order. */
     static SafetensorsWriter weights(ClipConfig c, long seed) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        values(c, seed).forEach((name, t) -> w.add(name, t, DType.F32));
+        return w;
+    }
+
+    /** The values {@link #weights} writes, by HF name in name order. */
+    static Map<String, FloatTensor> values(ClipConfig c, long seed) {
         Map<String, long[]> shapes = shapes(c);
         SplittableRandom rng = new SplittableRandom(seed);
-        SafetensorsWriter w = new SafetensorsWriter();
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
         shapes.keySet().stream().sorted().forEach(name -> {
             long[] shape = shapes.get(name);
             int n = 1;
@@ -164,9 +172,9 @@ public final class TinyClip {
             if (name.equals("logit_scale")) {
                 v[0] = (float) c.logitScaleInitValue();
             }
-            w.add(name, shape, v, DType.F32);
+            out.put(name, new FloatTensor(shape, v));
         });
-        return w;
+        return out;
     }
 
     /** Scales chosen so activations stay O(1) through two layers (a real model's 0.02 init would hide bugs). */

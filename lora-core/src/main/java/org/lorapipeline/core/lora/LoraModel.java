@@ -16,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LoRA injected into a model's projections, PEFT-style: adapters on the modules whose last name segment is in
- * {@code target_modules}, A Kaiming-uniform (a = sqrt 5, i.e. U(+-1/sqrt(in))), B zero, so training starts from the
+ * LoRA injected into a model's projections, PEFT-style: adapters on the modules that a {@code target_modules} entry
+ * matches (the whole module path, or a suffix of it after a dot, as PEFT's {@code check_target_module_exists}: so
+ * {@code q_proj} matches {@code model.layers.0.self_attn.q_proj} and {@code to_out.0} or {@code ff.net.2} match
+ * diffusers paths whose last segment alone would be a bare number), A Kaiming-uniform (a = sqrt 5, i.e. U(+-1/sqrt(in))), B zero, so training starts from the
  * base model exactly. Only A and B require gradients; base weights are never touched until {@link #merge()}.
  */
 public final class LoraModel {
@@ -36,31 +38,34 @@ public final class LoraModel {
     }
 
     /**
-     * Adds fresh adapters to every projection in {@code linears} whose type is targeted.
+     * Adds fresh adapters to every projection in {@code linears} that a target matches.
      *
-     * @param linears  the model's projections by HF module path
+     * @param linears  the model's projections by module path; the map key is the module name used for keys and
+     *                 matching (it may carry a prefix such as {@code unet.} when several models share one adapter)
      * @param manager  long-lived manager that owns the adapter weights (the model's)
      * @param seed     seeds the A initialisation (Java RNG, so it is the same on every device)
-     * @throws IllegalArgumentException when a target names no module, listing the names that exist
+     * @throws IllegalArgumentException when a target names no module, listing the module kinds that exist
      */
     public static LoraModel inject(Map<String, LoraLinear> linears, LoraConfig config, NDManager manager, long seed) {
-        TreeSet<String> available = new TreeSet<>();
-        linears.values().forEach(l -> available.add(l.moduleType()));
         List<String> unknown = new ArrayList<>();
         for (String t : config.targetModules()) {
-            if (!available.contains(t)) {
+            if (linears.keySet().stream().noneMatch(name -> matches(name, t))) {
                 unknown.add(t);
             }
         }
         if (!unknown.isEmpty()) {
+            TreeSet<String> available = new TreeSet<>();
+            linears.keySet().forEach(n -> available.add(moduleKind(n)));
             throw new IllegalArgumentException("target_modules " + unknown + " match no module; available: "
                     + available);
         }
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, LoraLinear> targets = new LinkedHashMap<>();
         Map<String, NDArray> params = new LinkedHashMap<>();
-        for (LoraLinear l : linears.values()) {
-            if (!config.targetModules().contains(l.moduleType())) {
+        for (Map.Entry<String, LoraLinear> e : linears.entrySet()) {
+            String name = e.getKey();
+            LoraLinear l = e.getValue();
+            if (config.targetModules().stream().noneMatch(t -> matches(name, t))) {
                 continue;
             }
             int in = (int) l.inFeatures();
@@ -75,13 +80,37 @@ public final class LoraModel {
             aArr.setRequiresGradient(true);
             bArr.setRequiresGradient(true);
             l.attach(new LoraAdapter(aArr, bArr, config.scale(), (float) config.loraDropout()));
-            targets.put(l.name(), l);
-            params.put(keyA(l.name()), aArr);
-            params.put(keyB(l.name()), bArr);
+            targets.put(name, l);
+            params.put(keyA(name), aArr);
+            params.put(keyB(name), bArr);
         }
         log.info("LoRA r={} alpha={} scale={} on {} modules ({} trainable values)", config.r(), config.loraAlpha(),
                 config.scale(), targets.size(), params.values().stream().mapToLong(NDArray::size).sum());
         return new LoraModel(config, targets, params);
+    }
+
+    /** PEFT's rule: a target matches the whole module path or a dot-separated suffix of it. */
+    public static boolean matches(String module, String target) {
+        return module.equals(target) || module.endsWith("." + target);
+    }
+
+    /**
+     * What a user would write in target_modules for this module: its last path segment, or the last two when the
+     * last is a list index ({@code to_out.0}, {@code net.2}), which alone would name nothing.
+     */
+    static String moduleKind(String module) {
+        int dot = module.lastIndexOf('.');
+        String last = module.substring(dot + 1);
+        if (dot > 0 && last.chars().allMatch(Character::isDigit)) {
+            int prev = module.lastIndexOf('.', dot - 1);
+            return module.substring(prev + 1);
+        }
+        return last;
+    }
+
+    /** The adapted projections by module name (the keys given to {@link #inject}), in model order. */
+    public Map<String, LoraLinear> targets() {
+        return targets;
     }
 
     public static String keyA(String module) {

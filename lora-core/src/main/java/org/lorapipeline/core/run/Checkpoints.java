@@ -45,21 +45,43 @@ public final class Checkpoints {
         return String.format("checkpoint-%06d", step);
     }
 
+    /** Writes the adapter files of a checkpoint into its (temporary) folder. */
+    @FunctionalInterface
+    public interface AdapterWriter {
+        void write(Path dir) throws IOException;
+    }
+
+    /** AdamW moments read back from a checkpoint, by parameter key. */
+    public record Moments(Map<String, float[]> first, Map<String, float[]> second) {}
+
     /** Writes a checkpoint of the current state and returns its folder. */
     public static Path save(Path outputDir, LoraModel lora, AdapterConfig adapterConfig, AdamW optimizer,
                             TrainerState state) throws IOException {
+        return save(outputDir, dir -> LoraExports.peftAdapter(lora, adapterConfig).write(dir),
+                optimizer.firstMoments(), optimizer.secondMoments(), optimizer.stepCount(), state);
+    }
+
+    /**
+     * Writes a checkpoint folder atomically: the adapter files, the optimizer moments ({@value #OPTIMIZER_FILE})
+     * and the trainer state.
+     *
+     * @param optimizerStep AdamW's step count, stored beside the moments
+     */
+    public static Path save(Path outputDir, AdapterWriter adapter, Map<String, NDArray> firstMoments,
+                            Map<String, NDArray> secondMoments, long optimizerStep, TrainerState state)
+            throws IOException {
         Files.createDirectories(outputDir);
         Path target = outputDir.resolve(name(state.globalStep()));
         Path tmp = outputDir.resolve("." + target.getFileName() + ".tmp");
         deleteTree(tmp);
         Files.createDirectories(tmp);
-        LoraExports.peftAdapter(lora, adapterConfig).write(tmp);
+        adapter.write(tmp);
         SafetensorsWriter w = new SafetensorsWriter().metadata("optimizer", "AdamW")
-                .metadata("step", Long.toString(optimizer.stepCount()));
-        for (Map.Entry<String, NDArray> e : optimizer.firstMoments().entrySet()) {
+                .metadata("step", Long.toString(optimizerStep));
+        for (Map.Entry<String, NDArray> e : firstMoments.entrySet()) {
             w.add("exp_avg." + e.getKey(), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue()), DType.F32);
         }
-        for (Map.Entry<String, NDArray> e : optimizer.secondMoments().entrySet()) {
+        for (Map.Entry<String, NDArray> e : secondMoments.entrySet()) {
             w.add("exp_avg_sq." + e.getKey(), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue()), DType.F32);
         }
         w.write(tmp.resolve(OPTIMIZER_FILE));
@@ -85,6 +107,16 @@ public final class Checkpoints {
         TrainerState state = TrainerState.read(dir.resolve(TrainerState.FILE));
         PeftAdapter adapter = PeftAdapter.read(dir);
         LoraExports.loadInto(lora, adapter, dir.toString());
+        Moments moments = readOptimizer(dir);
+        if (state.optimizerStep() > 0) {
+            trainer.restoreOptimizer(state.optimizerStep(), moments.first(), moments.second());
+        }
+        restoreLossScaler(state, trainer, dir);
+        return state;
+    }
+
+    /** The AdamW moments of a checkpoint folder. */
+    public static Moments readOptimizer(Path dir) {
         Map<String, float[]> m = new LinkedHashMap<>();
         Map<String, float[]> v = new LinkedHashMap<>();
         Path opt = dir.resolve(OPTIMIZER_FILE);
@@ -101,11 +133,7 @@ public final class Checkpoints {
                 }
             }
         }
-        if (state.optimizerStep() > 0) {
-            trainer.restoreOptimizer(state.optimizerStep(), m, v);
-        }
-        restoreLossScaler(state, trainer, dir);
-        return state;
+        return new Moments(m, v);
     }
 
     /** fp16 resumes continue at the saved scale; mismatches between the checkpoint and this run are logged. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.lorapipeline.core.config.ExportFormat;
 import org.lorapipeline.core.config.ModelFamily;
+import org.lorapipeline.core.config.ModelType;
 import org.lorapipeline.core.config.OptimSection;
 import org.lorapipeline.core.config.RunConfig;
 import org.lorapipeline.core.engine.PrecisionPolicy;
@@ -62,15 +63,25 @@ public final class LoraRun {
     }
 
     /**
-     * Runs training to the end, to a cancel, or to a {@link TrainingDivergedException}.
+     * Runs training to the end, to a cancel, or to a {@link TrainingDivergedException}. The one entry point for
+     * every model family: text-to-image configs go to {@link SdLoraRun}; with {@code model_type: auto} the base
+     * model's files must fit the config's family.
      *
      * @throws IllegalArgumentException for problems a user can fix (paths, data, mismatched adapters), naming them
      */
     public static RunResult run(RunConfig config, Path workingDir, RunListener listener, CancelFlag cancel)
             throws IOException {
-        if (config.family() != ModelFamily.LLM) {
-            throw new IllegalArgumentException("task_type " + config.model().taskType().yamlName() + ": this trainer"
-                    + " runs LLaMA text-generation configs only");
+        RunPaths paths = RunPaths.resolve(config, workingDir);
+        if (config.model().modelType() == ModelType.AUTO) {
+            BaseModelKind.detect(paths.baseModel()).filter(f -> f != config.family()).ifPresent(f -> {
+                throw new IllegalArgumentException("base_model " + paths.baseModel() + " is a "
+                        + (f == ModelFamily.SD ? "Stable Diffusion" : "LLaMA/transformers") + " checkpoint but the"
+                        + " config is for " + config.model().taskType().yamlName() + "; set task_type: "
+                        + f.taskType().yamlName() + " (or give the right base_model)");
+            });
+        }
+        if (config.family() == ModelFamily.SD) {
+            return SdLoraRun.run(config, workingDir, listener, cancel);
         }
         for (ExportFormat f : config.output().exportFormats()) {
             if (f != ExportFormat.PEFT && f != ExportFormat.GGUF && f != ExportFormat.MERGED) {
@@ -78,7 +89,7 @@ public final class LoraRun {
                         + " LLaMA runs export peft, gguf and merged");
             }
         }
-        return new LoraRun(config, RunPaths.resolve(config, workingDir), listener, cancel).execute();
+        return new LoraRun(config, paths, listener, cancel).execute();
     }
 
     private RunResult execute() throws IOException {

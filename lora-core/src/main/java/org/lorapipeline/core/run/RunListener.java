@@ -9,6 +9,15 @@ public interface RunListener {
 
     default void step(RunProgress progress) {}
 
+    /**
+     * Stable Diffusion runs with {@code cache_latents}: {@code done} of {@code total} latent cache entries are ready
+     * before training, {@code encoded} of them encoded now (the rest were cached by an earlier run).
+     */
+    default void latentsCached(int done, int total, int encoded) {}
+
+    /** Stable Diffusion preview images written for {@code step} into {@code dir}. */
+    default void samplesWritten(Path dir, long step) {}
+
     default void checkpointSaved(Path dir, long step) {}
 
     default void exported(String format, Path path) {}

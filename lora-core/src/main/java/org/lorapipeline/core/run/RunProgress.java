@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param loss         mean loss of the step over its counted tokens
  * @param learningRate learning rate used
  * @param gradNorm     global gradient norm before clipping
- * @param tokensPerSec token positions processed per second in this step (padding included)
+ * @param tokensPerSec token positions processed per second in this step (padding included); images per second
+ *                     for Stable Diffusion runs
  * @param itPerSec     optimizer steps per second, averaged over this session
  * @param eta          estimated time to the last step
  * @param skipped      the step was dropped because its loss or gradients were not finite

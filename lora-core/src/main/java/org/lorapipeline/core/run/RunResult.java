@@ -14,7 +14,8 @@ import org.lorapipeline.core.train.TextDataset;
  * @param skippedSteps   steps dropped for NaN/Inf in this session
  * @param lastCheckpoint newest checkpoint folder, or null when none was written
  * @param exports        written exports by format name ({@code peft}, {@code gguf}, {@code merged})
- * @param data           what tokenization did to the records
+ * @param data           what tokenization did to the records; null for Stable Diffusion runs, whose data summary
+ *                       goes to {@link RunListener#started}
  */
 public record RunResult(Status status, long steps, List<Double> losses, int skippedSteps, Path lastCheckpoint,
                         Map<String, Path> exports, TextDataset.Stats data) {

@@ -45,10 +45,12 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
     private final TensorSource vae;
     private final TensorSource textEncoder;
     private final List<TensorSource> owned;
+    private final Map<String, String> fileMetadata;
 
     private StableDiffusionCheckpoint(Path path, Layout layout, UNetConfig unetConfig, VaeConfig vaeConfig,
                                       SchedulerConfig schedulerConfig, TensorSource unet, TensorSource vae,
-                                      TensorSource textEncoder, List<TensorSource> owned) {
+                                      TensorSource textEncoder, List<TensorSource> owned,
+                                      Map<String, String> fileMetadata) {
         this.path = path;
         this.layout = layout;
         this.unetConfig = unetConfig;
@@ -58,6 +60,7 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
         this.vae = vae;
         this.textEncoder = textEncoder;
         this.owned = owned;
+        this.fileMetadata = Map.copyOf(fileMetadata);
     }
 
     /**
@@ -79,10 +82,18 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
         }
         SafetensorsFile source = SafetensorsFile.open(path);
         try {
+            Map<String, String> meta = source.metadata();
+            if (meta.containsKey(LdmCheckpoint.UNET_CONFIG_METADATA)) {
+                // a file that states its own architecture (our tiny models): no SD 1.5 shapes to assume
+                var json = SdJson.mapper();
+                UNetConfig u = UNetConfig.fromJson(json.readTree(meta.get(LdmCheckpoint.UNET_CONFIG_METADATA)));
+                VaeConfig v = VaeConfig.fromJson(json.readTree(meta.get(LdmCheckpoint.VAE_CONFIG_METADATA)));
+                return openSingleFile(path, source, u, v);
+            }
             // identify first: reading the layout from a file of another family would fail obscurely
             LdmCheckpoint.identify(path, source, UNetConfig.sd15().crossAttentionDim());
             return openSingleFile(path, source, LdmCheckpoint.sd15UNetConfig(source), VaeConfig.sd15());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             source.close();
             throw e;
         }
@@ -106,7 +117,7 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
                 .size(), parts.vae().names().size(), parts.textEncoder().names().size());
         return new StableDiffusionCheckpoint(file, Layout.LDM_SINGLE_FILE, u, v, SchedulerConfig.sd15(),
                 parts.unet(), parts.vae(), parts.textEncoder().names().isEmpty() ? null : parts.textEncoder(),
-                List.of(source));
+                List.of(source), source.metadata());
     }
 
     private static StableDiffusionCheckpoint openDiffusers(Path dir) throws IOException {
@@ -131,7 +142,7 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
             TensorSource vae = renameDeprecatedAttention(own(owned, weights(dir.resolve("vae"))));
             Path te = dir.resolve("text_encoder");
             TensorSource text = Files.isDirectory(te) ? own(owned, TensorSource.open(te)) : null;
-            return new StableDiffusionCheckpoint(dir, Layout.DIFFUSERS, u, v, s, unet, vae, text, owned);
+            return new StableDiffusionCheckpoint(dir, Layout.DIFFUSERS, u, v, s, unet, vae, text, owned, Map.of());
         } catch (RuntimeException | IOException e) {
             owned.forEach(TensorSource::close);
             throw e;
@@ -211,6 +222,15 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
      */
     public Optional<TensorSource> textEncoderWeights() {
         return Optional.ofNullable(textEncoder);
+    }
+
+    /**
+     * A single file's own statement of its text encoder's {@code CLIPTextModel} config (JSON, in the safetensors
+     * metadata under {@link LdmCheckpoint#TEXT_ENCODER_CONFIG_METADATA}); real SD files carry none, and their text
+     * encoder is CLIP ViT-L/14's.
+     */
+    public Optional<String> singleFileTextEncoderConfig() {
+        return Optional.ofNullable(fileMetadata.get(LdmCheckpoint.TEXT_ENCODER_CONFIG_METADATA));
     }
 
     public Optional<Path> textEncoderConfig() {

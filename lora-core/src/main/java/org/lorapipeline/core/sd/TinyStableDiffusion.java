@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.lorapipeline.core.engine.TorchRuntime;
 import org.lorapipeline.core.safetensors.DType;
 import org.lorapipeline.core.safetensors.SafetensorsWriter;
+import org.lorapipeline.core.sd.ldm.LdmCheckpoint;
 import org.lorapipeline.core.sd.ldm.LdmKeyMap;
 import org.lorapipeline.core.sd.unet.UNet2DConditionModel;
 import org.lorapipeline.core.sd.unet.UNetConfig;
@@ -49,6 +50,9 @@ public final class TinyStableDiffusion {
         /** Its tensors with transformers names ({@code text_model.*}), stored in a single file under
          * {@code cond_stage_model.transformer.}. */
         Map<String, FloatTensor> tensors();
+
+        /** Its {@code CLIPTextModel} config.json, which a single file states in its metadata. */
+        ObjectNode config();
     }
 
     private TinyStableDiffusion() {}
@@ -71,7 +75,9 @@ public final class TinyStableDiffusion {
         Map<String, FloatTensor> unet = randomWeights(unetShapes(), seed, "unet");
         Map<String, FloatTensor> vae = randomWeights(vaeShapes(), seed, "vae");
         if (singleFile) {
-            SafetensorsWriter w = new SafetensorsWriter();
+            SafetensorsWriter w = new SafetensorsWriter()
+                    .metadata(LdmCheckpoint.UNET_CONFIG_METADATA, UNET.toJson().toString())
+                    .metadata(LdmCheckpoint.VAE_CONFIG_METADATA, VAE.toJson().toString());
             LdmKeyMap um = LdmKeyMap.unet(UNET);
             LdmKeyMap vm = LdmKeyMap.vae(VAE);
             unet.forEach((k, t) -> w.add(um.toLdm(k).orElseThrow().name(), t, dtype));
@@ -81,7 +87,8 @@ public final class TinyStableDiffusion {
                 w.add(m.name(), m.squeeze() ? new long[] {s[0], s[1], 1, 1} : s, t.data(), dtype);
             });
             if (textEncoder != null) {
-                textEncoder.tensors().forEach((k, t) -> w.add("cond_stage_model.transformer." + k, t, dtype));
+                textEncoder.tensors().forEach((k, t) -> w.add(LdmCheckpoint.CLIP_PREFIX + k, t, dtype));
+                w.metadata(LdmCheckpoint.TEXT_ENCODER_CONFIG_METADATA, textEncoder.config().toString());
             }
             Path file = dir.resolve(SINGLE_FILE);
             w.write(file);

@@ -69,6 +69,34 @@ class LoraModelTest {
     }
 
     @Test
+    void targetsMatchWholeNamesOrDottedSuffixesAsPeftDoes() {
+        assertThat(LoraModel.matches("unet.down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_out.0",
+                "to_out.0")).isTrue();
+        assertThat(LoraModel.matches("unet.up_blocks.1.attentions.0.transformer_blocks.0.ff.net.2", "ff.net.2"))
+                .isTrue();
+        assertThat(LoraModel.matches("unet.x.ff.net.0.proj", "ff.net.0.proj")).isTrue();
+        assertThat(LoraModel.matches("unet.x.ff.net.0.proj", "proj")).isTrue();
+        assertThat(LoraModel.matches("unet.x.proj_in", "proj")).isFalse(); // a suffix must start at a dot
+        assertThat(LoraModel.matches("model.layers.0.self_attn.q_proj", "q_proj")).isTrue();
+        assertThat(LoraModel.matches("model.layers.0.self_attn.q_proj", "self_attn.q_proj")).isTrue();
+        assertThat(LoraModel.matches("model.layers.0.self_attn.q_proj", "_proj")).isFalse();
+        assertThat(LoraModel.moduleKind("unet.a.attn1.to_out.0")).isEqualTo("to_out.0");
+        assertThat(LoraModel.moduleKind("unet.a.ff.net.2")).isEqualTo("net.2");
+        assertThat(LoraModel.moduleKind("model.layers.0.mlp.down_proj")).isEqualTo("down_proj");
+    }
+
+    @Test
+    void mapKeysNameTheModulesSoPrefixedModelsShareOneAdapter() {
+        Map<String, LoraLinear> prefixed = new java.util.LinkedHashMap<>();
+        model.linears().forEach((k, v) -> prefixed.put("text." + k, v));
+        LoraModel lora = LoraModel.inject(prefixed, new LoraConfig(2, 2, 0, List.of("self_attn.v_proj"), false),
+                model.manager(), 1);
+        assertThat(lora.targets()).containsOnlyKeys("text.model.layers.0.self_attn.v_proj",
+                "text.model.layers.1.self_attn.v_proj");
+        assertThat(lora.parameters()).containsKey("base_model.model.text.model.layers.1.self_attn.v_proj.lora_B.weight");
+    }
+
+    @Test
     void scaleIsAlphaOverRankOrRootRankWithRslora() {
         assertThat(new LoraConfig(16, 32, 0, null, false).scale()).isEqualTo(2f);
         assertThat(new LoraConfig(16, 32, 0, null, true).scale()).isEqualTo(8f);

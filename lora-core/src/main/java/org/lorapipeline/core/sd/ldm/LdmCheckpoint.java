@@ -21,7 +21,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class LdmCheckpoint {
     private static final Logger log = LoggerFactory.getLogger(LdmCheckpoint.class);
-    static final String CLIP_PREFIX = "cond_stage_model.transformer.";
+    public static final String CLIP_PREFIX = "cond_stage_model.transformer.";
+    /**
+     * Safetensors metadata keys in which a single file may state its architecture as diffusers/transformers config
+     * JSON. Real SD 1.x files have none (their shapes are SD 1.5's); the tiny test models write them because a
+     * shape cannot tell a head count.
+     */
+    public static final String UNET_CONFIG_METADATA = "lorapipeline.unet_config";
+    public static final String VAE_CONFIG_METADATA = "lorapipeline.vae_config";
+    public static final String TEXT_ENCODER_CONFIG_METADATA = "lorapipeline.text_encoder_config";
     /** Tensors a full training checkpoint carries besides the model: EMA copies and the DDPM schedule buffers. */
     private static final List<String> IGNORED_PREFIXES = List.of("model_ema.", "betas", "alphas_cumprod",
             "alphas_cumprod_prev", "sqrt_", "log_one_minus_", "posterior_", "logvar");
