@@ -20,7 +20,7 @@ public final class GcPressure implements AutoCloseable {
             while (running) {
                 System.gc();
                 try {
-                    Thread.sleep(2);
+                    Thread.sleep(5);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -30,7 +30,7 @@ public final class GcPressure implements AutoCloseable {
         collector.start();
     }
 
-    /** Starts a thread that asks for a full GC every 2 ms until {@link #close()}. */
+    /** Starts a thread that asks for a full GC every 5 ms until {@link #close()}. */
     public static GcPressure start() {
         return new GcPressure();
     }
