@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
+import org.lorapipeline.core.engine.Ops;
 
 /** The few ops CLIP needs beyond {@link org.lorapipeline.core.engine.Ops}; all keep autograd intact. */
 public final class ClipOps {
@@ -17,7 +18,7 @@ public final class ClipOps {
 
     /** OpenAI CLIP's quick GELU: x * sigmoid(1.702 x). */
     public static NDArray quickGelu(NDArray x) {
-        return x.mul(Activation.sigmoid(x.mul(1.702f)));
+        return x.mul(Activation.sigmoid(Ops.scale(x, 1.702f)));
     }
 
     /** The exact (erf) GELU, transformers' "gelu". */

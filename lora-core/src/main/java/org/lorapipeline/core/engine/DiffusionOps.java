@@ -51,7 +51,7 @@ public final class DiffusionOps {
 
     /** Exact GELU {@code x * 0.5 * (1 + erf(x / sqrt 2))}, PyTorch's default (not the tanh approximation). */
     public static NDArray gelu(NDArray x) {
-        return x.mul(x.mul(SQRT_HALF).erf().add(1f)).mul(0.5f);
+        return Ops.scale(x.mul(Ops.scale(x, SQRT_HALF).erf().add(1f)), 0.5f);
     }
 
     /** GEGLU: splits the last axis in two halves (hidden, gate) and returns {@code hidden * gelu(gate)}. */

@@ -15,7 +15,9 @@ import ai.djl.nn.Activation;
  *       goes through {@link #axis};</li>
  *   <li>{@code NDArrays.where} refuses to broadcast ("condition and self shape mismatch"), see {@link #where};</li>
  *   <li>no fused attention, no RMSNorm, no SiLU-gated MLP: built from matMul/softmax here;</li>
- *   <li>never {@code toType} on an array that carries gradient: it cuts the graph (see {@link Tensors}).</li>
+ *   <li>never {@code toType} on an array that carries gradient: it cuts the graph (see {@link Tensors});</li>
+ *   <li>never {@code x.mul(float)} (nor {@code div}, {@code pow}, {@code maximum}, {@code minimum} with a number) on an
+ *       array that carries gradient: backward would read freed memory, see {@link #scale}.</li>
  * </ul>
  * Every op keeps autograd intact (only differentiable PyTorch ops on F32).
  */
@@ -73,6 +75,25 @@ public final class Ops {
         return x.matMul(weight.transpose());
     }
 
+    /**
+     * {@code x * s} that is safe under autograd. DJL's {@code x.mul(Number)} wraps the number in a 0-d array made
+     * by {@code torch::from_blob} over a Java direct buffer and closes that array as soon as the product exists. The
+     * product's backward node ({@code MulBackward0}) saved the scalar to compute {@code grad * s} later, but
+     * from_blob memory is not owned by torch: once closed, only the garbage collector's timing decides when the
+     * buffer is freed and reused, and a later backward reads whatever is there. Measured on CPU libtorch 2.7.1 with
+     * a GC between forward and backward: the gradient of {@code x.mul(3f).sum()} came out as garbage (1e33, 1e-14)
+     * in 20 of 20 trials, and LLaMA LoRA training gave sporadic NaN losses and runs that differ from step to step.
+     * Here the scalar comes from {@code torch::full}, memory torch allocates and reference-counts, so the graph
+     * keeps it alive after its Java handle is closed.
+     *
+     * @return a new array of {@code x}'s shape and type
+     */
+    public static NDArray scale(NDArray x, float s) {
+        try (NDArray scalar = x.getManager().full(new Shape(), s, x.getDataType())) { // () broadcasts to x
+            return x.mul(scalar);
+        }
+    }
+
     /** LLaMA RMSNorm over the last axis: x * rsqrt(mean(x^2) + eps) * weight. */
     public static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
         int last = x.getShape().dimension() - 1;
@@ -108,7 +129,7 @@ public final class Ops {
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
         long d = q.getShape().get(3);
-        NDArray scores = q.matMul(k.swapAxes(2, 3)).mul(1.0f / (float) Math.sqrt(d)); // (B, H, T, S)
+        NDArray scores = scale(q.matMul(k.swapAxes(2, 3)), 1.0f / (float) Math.sqrt(d)); // (B, H, T, S)
         if (mask != null) {
             scores = scores.add(mask);
         }
@@ -135,7 +156,7 @@ public final class Ops {
         }
         // the mask is a constant, so casting it is safe for autograd
         NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
-        return x.mul(keep).mul(1f / (1f - p));
+        return scale(x.mul(keep), 1f / (1f - p));
     }
 
     /**
@@ -169,6 +190,6 @@ public final class Ops {
         NDArray logp = logits.logSoftmax(1); // (N, V)
         NDArray picked = logp.gather(m.create(safe, new Shape(n, 1)), 1).reshape(n); // (N)
         NDArray sum = picked.mul(m.create(weight)).sum();
-        return sum.mul(-1f / Math.max(counted, 1));
+        return scale(sum, -1f / Math.max(counted, 1));
     }
 }

@@ -27,7 +27,7 @@ public record LoraAdapter(NDArray a, NDArray b, float scale, float dropout) {
     /** (..., in) -> (..., out). */
     public NDArray delta(NDArray x, boolean training) {
         NDArray h = Ops.linear(Ops.dropout(x, dropout, training), a); // (..., r)
-        return Ops.linear(h, b).mul(scale); // (..., out)
+        return Ops.scale(Ops.linear(h, b), scale); // (..., out)
     }
 
     /** scale * B @ A, the dense update (out, in) that merging adds to the base weight. */

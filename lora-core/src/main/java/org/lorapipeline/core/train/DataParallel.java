@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lorapipeline.core.engine.Gradients;
+import org.lorapipeline.core.engine.Ops;
 import org.lorapipeline.core.engine.Tensors;
 import org.lorapipeline.core.llama.LlamaModel;
 import org.lorapipeline.core.lora.LoraModel;
@@ -157,7 +158,7 @@ public final class DataParallel {
                     NDArray loss = CausalLmLoss.loss(model.forward(Tensors.ids(step, shard.ids()), true),
                             shard.labels());
                     // no host read between replicas, so CUDA devices can run while the next replica is queued
-                    gc.backward(loss.mul((float) counted / stepTokens * lossScale));
+                    gc.backward(Ops.scale(loss, (float) counted / stepTokens * lossScale));
                     losses.add(loss);
                     counts.add(counted);
                 }

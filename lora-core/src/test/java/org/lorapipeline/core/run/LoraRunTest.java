@@ -177,6 +177,8 @@ class LoraRunTest {
         }, cancel);
         assertThat(b1.status()).isEqualTo(RunResult.Status.CANCELLED);
         assertThat(b1.steps()).isEqualTo(8);
+        assertThat(b1.losses()).as("the same config, seed and data give the same losses bit for bit")
+                .containsExactly(l.subList(0, 8).toArray(Double[]::new));
         assertThat(b1.exports()).isEmpty();
         assertThat(b1.lastCheckpoint()).isEqualTo(dir.resolve("b/checkpoint-000008"));
         RunResult b2 = run(yaml("b", "resume_from: \"latest\"\n"), null, null);
