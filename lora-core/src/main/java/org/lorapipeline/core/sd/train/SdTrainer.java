@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.lorapipeline.core.clip.ClipTextModel;
 import org.lorapipeline.core.engine.Gradients;
+import org.lorapipeline.core.engine.Ops;
 import org.lorapipeline.core.engine.Tensors;
 import org.lorapipeline.core.lora.LoraModel;
 import org.lorapipeline.core.sd.NoiseSchedule;
@@ -136,7 +137,7 @@ public final class SdTrainer {
                     }
                     NDArray loss = loss(m, b, draw, context, true);
                     lossSum += loss.getFloat();
-                    gc.backward(loss.div((float) microBatches.size()));
+                    gc.backward(Ops.scale(loss, 1f / microBatches.size())); // Ops.scale: autograd keeps its scalar alive
                 }
                 images += b.size();
                 scope.suppressNotUsedWarning();
