@@ -16,12 +16,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lora bench llama}: LoRA step time, tokens/s, memory and achieved FLOP/s on this machine. */
 @Command(name = "bench", description = "Benchmarks: `llama` (LoRA training steps of a random LLaMA, tiny and ~100M parameters)"
-        + ", `ingest` (stack start, ingest throughput, submitted->registered latency) or `label` (CLIP labeling images/s).")
+        + ", `ingest` (stack start, ingest throughput, submitted->registered latency), `label` (CLIP labeling images/s)"
+        + " or `pipeline` (a tiny run via lora train vs through the pipeline: overhead, submitted->started latency).")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "llama, ingest or label.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "llama, ingest, label or pipeline.")
     String family;
 
     @Option(names = "--model", description = "label: a CLIP model folder (default: a generated tiny CLIP).")
@@ -61,12 +62,16 @@ public final class BenchCommand implements Callable<Integer> {
             LabelBenchmark.run(workDir, model, images == 200 ? 64 : images, batch, device, System.out);
             return 0;
         }
+        if (family.equals("pipeline")) {
+            PipelineBenchmark.run(workDir, steps == 5 ? 20 : steps, 3, System.out);
+            return 0;
+        }
         if (family.equals("ingest")) {
             IngestBenchmark.run(workDir, images, runs, System.out);
             return 0;
         }
         if (!family.equals("llama")) {
-            throw new UserException("bench " + family + ": use `llama`, `ingest` or `label`");
+            throw new UserException("bench " + family + ": use `llama`, `ingest`, `label` or `pipeline`");
         }
         PrintWriter out = spec.commandLine().getOut();
         TorchRuntime rt;

@@ -97,7 +97,11 @@ final class TrainFixture {
     TrainingRequested job(ObjectStore store, TopicSpec<TrainingRequested> queue, String yaml) throws IOException {
         String runId = stack.uniqueId("run");
         String datasetId = stack.uniqueId("ds");
-        ObjectRef manifest = registerText(store, datasetId);
+        return job(store, queue, yaml, runId, datasetId, registerText(store, datasetId));
+    }
+
+    TrainingRequested job(ObjectStore store, TopicSpec<TrainingRequested> queue, String yaml, String runId,
+                          String datasetId, ObjectRef manifest) {
         ObjectRef config = store.putBytes(RunKeys.config(runId), yaml.getBytes(StandardCharsets.UTF_8), "application/yaml");
         TrainingRequested job = TrainingRequested.newBuilder().setEventId(stack.uniqueId("job")).setRunId(runId)
                 .setOccurredAt(Instant.now()).setDatasetId(datasetId).setManifest(manifest).setConfig(config)

@@ -10,13 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +31,6 @@ import org.lorapipeline.events.TrainingRequested;
 import org.lorapipeline.events.TrainingStarted;
 import org.lorapipeline.ingest.IngestService;
 import org.lorapipeline.label.LabelService;
-import org.lorapipeline.runtime.EventLoop;
 import org.lorapipeline.runtime.ObjectStore;
 import org.lorapipeline.runtime.ObjectTree;
 import org.lorapipeline.runtime.Service;
@@ -48,8 +42,9 @@ import org.lorapipeline.testkit.TestStack;
 
 /**
  * train-service in-process on the real stack with ingest-service and label-service: whole runs through the events,
- * duplicates, cancel, a tampered object, two workers sharing four jobs. The worker uses the catalog queue under a
- * consumer group of its own.
+ * duplicates, cancel, a tampered object. The worker uses the catalog queue under a consumer group of its own. DJL
+ * allows one training per JVM (one gradient collector), so tests with several workers run them as processes
+ * ({@link TrainWorkerProcessIT}).
  */
 @RealStack
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -178,5 +173,65 @@ class TrainServiceIT {
         Thread.sleep(2000); // the router handles the second captions.ready right after the first
         assertThat(requested.readToEnd(Duration.ofSeconds(10)).stream().filter(r -> runId.equals(r.key())).count()).isEqualTo(1);
         assertThat(finished.readToEnd(Duration.ofSeconds(5)).stream().filter(r -> runId.equals(r.key())).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aCancelStopsTheRunWithACheckpointAndACancelBeforeTheStartFailsTheRunUntrained() throws Exception {
+        TrainingRequested job = fx.job(store, Topics.TRAINING_REQUESTED, TrainFixture.yaml(baseUri, "x", 400, 1000));
+        String runId = job.getRunId();
+        progressed.awaitKey(runId, WAIT);
+        stack.producer().send(Topics.TRAINING_CANCEL_REQUESTED, runId, TrainingCancelRequested.newBuilder()
+                .setEventId(stack.uniqueId("evt")).setRunId(runId).setOccurredAt(Instant.now())
+                .setRequestedBy("it").setReason("test").build());
+        TrainingFailed f = failed.awaitKey(runId, WAIT);
+        assertThat(f.getReason()).isEqualTo("cancelled");
+        assertThat(f.getAttempt()).isEqualTo(1);
+        assertThat(f.getLastCheckpoint()).as("the cancel saved a checkpoint").isNotNull();
+        assertThat(ObjectTree.entries(store, f.getLastCheckpoint())).extracting(ObjectTree.Entry::path)
+                .contains("adapter_model.safetensors", "optimizer.safetensors");
+        assertThat(finished.readToEnd(Duration.ofSeconds(2)).stream().filter(r -> runId.equals(r.key()))).isEmpty();
+
+        // a cancel recorded before any worker took the run
+        String early = stack.uniqueId("run");
+        stack.producer().send(Topics.TRAINING_CANCEL_REQUESTED, early, TrainingCancelRequested.newBuilder()
+                .setEventId(stack.uniqueId("evt")).setRunId(early).setOccurredAt(Instant.now()).build());
+        awaitTrue(() -> store.exists(RunKeys.cancelMarker(early)));
+        String ds = stack.uniqueId("ds");
+        fx.job(store, Topics.TRAINING_REQUESTED, TrainFixture.yaml(baseUri, "x", 8, 4), early, ds, fx.registerText(store, ds));
+        TrainingFailed before = failed.awaitKey(early, WAIT);
+        assertThat(before.getReason()).isEqualTo("cancelled");
+        assertThat(before.getMessage()).contains("before training started");
+        assertThat(before.getLastCheckpoint()).isNull();
+    }
+
+    @Test
+    void aDatasetObjectWhoseBytesNoLongerMatchItsSha256FailsTheRunNamingItAndNothingIsOverwritten() throws Exception {
+        String runId = stack.uniqueId("run");
+        String ds = stack.uniqueId("ds");
+        var manifest = fx.registerText(store, ds);
+        String key = "datasets/" + ds + "/files/train.jsonl";
+        byte[] tampered = "{\"text\": \"not what was registered\"}\n".getBytes(StandardCharsets.UTF_8);
+        stack.s3().putObject(PutObjectArgs.builder().bucket(store.bucket()).object(key)
+                .stream(new ByteArrayInputStream(tampered), (long) tampered.length, null).build());
+        fx.job(store, Topics.TRAINING_REQUESTED, TrainFixture.yaml(baseUri, "x", 8, 4), runId, ds, manifest);
+
+        TrainingFailed f = failed.awaitKey(runId, WAIT);
+        assertThat(f.getReason()).isEqualTo("bad_input");
+        assertThat(f.getMessage()).contains("sha256 mismatch").contains(key);
+        try (var in = store.open(store.bucket(), key)) {
+            assertThat(in.readAllBytes()).as("the object is left as found").isEqualTo(tampered);
+        }
+        assertThat(store.list(RunKeys.root(runId) + "adapter")).isEmpty();
+        assertThat(store.list(RunKeys.checkpoints(runId))).isEmpty();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met within " + WAIT);
+            }
+            Thread.sleep(100);
+        }
     }
 }
