@@ -20,17 +20,26 @@ import org.lorapipeline.runtime.ModelCache;
 import org.lorapipeline.runtime.ObjectStore;
 import org.lorapipeline.runtime.ObjectTree;
 import org.lorapipeline.schemas.TopicSpec;
+import org.lorapipeline.infra.StackEndpoints;
+import org.lorapipeline.testkit.EventProducer;
 import org.lorapipeline.testkit.TestStack;
 
 /** A tiny LLaMA, a sample text dataset and run configs for train-service tests, all generated. */
 final class TrainFixture {
-    final TestStack stack;
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+    final StackEndpoints endpoints;
+    final EventProducer producer;
     final Path dir;
     final Path model;
     final Path textFile;
 
     TrainFixture(TestStack stack, Path dir) throws IOException {
-        this.stack = stack;
+        this(stack.endpoints(), stack.producer(), dir);
+    }
+
+    TrainFixture(StackEndpoints endpoints, EventProducer producer, Path dir) throws IOException {
+        this.endpoints = endpoints;
+        this.producer = producer;
         this.dir = dir.toAbsolutePath();
         this.model = this.dir.resolve("tiny-llama");
         if (!Files.isRegularFile(model.resolve("config.json"))) {
@@ -39,6 +48,12 @@ final class TrainFixture {
         this.textFile = this.dir.resolve("text/train.jsonl");
         Files.createDirectories(textFile.getParent());
         SampleDatasets.writeTextDataset(textFile, 20, 42);
+    }
+
+    /** Unique across JVMs with overwhelming odds, like TestStack's ids. */
+    static String uniqueId(String prefix) {
+        return prefix + "-" + Long.toHexString(System.nanoTime() ^ Double.doubleToLongBits(Math.random())).substring(0, 8)
+                + "-" + IDS.incrementAndGet();
     }
 
     /** A seed-style LLaMA config: tiny and fast, deterministic (seed, CPU). */
@@ -63,7 +78,7 @@ final class TrainFixture {
     }
 
     Map<String, String> env(String workerId) {
-        Map<String, String> env = new HashMap<>(stack.environment());
+        Map<String, String> env = new HashMap<>(endpoints.asEnvironment());
         env.put("LORA_WORKER_ID", workerId);
         env.put("LORA_HTTP_PORT", "0");
         env.put("LORA_MAX_ATTEMPTS", "2");
@@ -95,18 +110,18 @@ final class TrainFixture {
 
     /** A job as the router sends it, for a run whose config is {@code yaml}. */
     TrainingRequested job(ObjectStore store, TopicSpec<TrainingRequested> queue, String yaml) throws IOException {
-        String runId = stack.uniqueId("run");
-        String datasetId = stack.uniqueId("ds");
+        String runId = uniqueId("run");
+        String datasetId = uniqueId("ds");
         return job(store, queue, yaml, runId, datasetId, registerText(store, datasetId));
     }
 
     TrainingRequested job(ObjectStore store, TopicSpec<TrainingRequested> queue, String yaml, String runId,
                           String datasetId, ObjectRef manifest) {
         ObjectRef config = store.putBytes(RunKeys.config(runId), yaml.getBytes(StandardCharsets.UTF_8), "application/yaml");
-        TrainingRequested job = TrainingRequested.newBuilder().setEventId(stack.uniqueId("job")).setRunId(runId)
+        TrainingRequested job = TrainingRequested.newBuilder().setEventId(uniqueId("job")).setRunId(runId)
                 .setOccurredAt(Instant.now()).setDatasetId(datasetId).setManifest(manifest).setConfig(config)
                 .setModelType("llama").setRequiresGpu(false).setExportFormats(List.of("peft", "gguf")).build();
-        stack.producer().send(queue, runId, job);
+        producer.send(queue, runId, job);
         return job;
     }
 
