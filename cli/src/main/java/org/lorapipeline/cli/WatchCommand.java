@@ -94,6 +94,10 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         closeBar(bar);
+        if (finished != null && exportWait.isZero()) {
+            System.out.println("no export-service in this pipeline yet: the adapter above is the run's result");
+            return 0;
+        }
         if (finished != null) {
             System.out.println("training finished; exports still missing after " + exportWait.toSeconds() + " s: "
                     + finished.getExportFormats().stream().filter(f -> !exported.contains(f)).toList()
