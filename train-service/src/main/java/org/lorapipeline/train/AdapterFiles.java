@@ -5,13 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
+import org.lorapipeline.core.peft.AdapterConfigJson;
 import org.lorapipeline.core.run.RunResult;
 
 /**
  * Gathers the final adapter into one folder for {@code runs/<runId>/adapter/}: the files the run wrote for its
  * canonical format (for LLaMA the PEFT pair {@code adapter_config.json} + {@code adapter_model.safetensors}, for
  * Stable Diffusion the kohya {@code <output_name>.safetensors}) and, when the base model is a Hugging Face folder,
- * its {@code config.json} as {@code base_config.json}, which exports such as GGUF need without the base model.
+ * its {@code config.json} as {@code base_config.json}, which exports such as GGUF need without the base model. A PEFT
+ * {@code adapter_config.json} names the base model as submitted ({@code s3://...}), not the worker's cache path.
  * Model-agnostic on purpose: it copies what the run reported, never names a family's files.
  */
 final class AdapterFiles {
@@ -19,7 +21,8 @@ final class AdapterFiles {
 
     private AdapterFiles() {}
 
-    static Path stage(RunResult result, String format, Path baseModel, Path stage) throws IOException {
+    static Path stage(RunResult result, String format, Path baseModel, String submittedBaseModel, Path stage)
+            throws IOException {
         Path exported = result.exports().get(format);
         if (exported == null) {
             throw new IllegalStateException("the run wrote no " + format + " adapter (it wrote " + result.exports().keySet() + ")");
@@ -38,6 +41,11 @@ final class AdapterFiles {
                     }
                 }
             }
+        }
+        Path peftConfig = stage.resolve("adapter_config.json");
+        if (Files.isRegularFile(peftConfig)) {
+            // LoraRun wrote the worker's cache path; readers of the adapter need the model as the user named it
+            AdapterConfigJson.write(AdapterConfigJson.read(peftConfig).withBaseModel(submittedBaseModel), peftConfig);
         }
         Path baseConfig = baseModel.resolve("config.json");
         if (Files.isDirectory(baseModel) && Files.isRegularFile(baseConfig)) {

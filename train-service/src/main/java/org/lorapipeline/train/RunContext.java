@@ -66,10 +66,6 @@ final class RunContext {
         return flag;
     }
 
-    EventContext events() {
-        return ctx;
-    }
-
     /** Sets the cancel flag; the first reason sticks (a user's cancel is not turned into a shutdown later). */
     void stop(Stop why) {
         if (stop.compareAndSet(Stop.NONE, why)) {

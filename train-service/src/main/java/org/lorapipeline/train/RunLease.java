@@ -61,11 +61,6 @@ final class RunLease {
         return epoch;
     }
 
-    /** True while no worker has claimed a later epoch. */
-    boolean stillHeld() {
-        return highest(store, runId) <= epoch;
-    }
-
     /** @throws FencedException when a later epoch exists */
     void check(String beforeWhat) {
         int highest = highest(store, runId);

@@ -137,7 +137,8 @@ final class TrainHandler implements EventHandler<TrainingRequested> {
     private void finish(TrainingRequested job, RunContext run, RunWorkspace ws, RunResult result) throws IOException {
         run.lease().check("publishing training.finished");
         String format = JobRoute.canonicalFormat(ws.submitted()).yamlName();
-        Path stage = AdapterFiles.stage(result, format, ws.config().model().baseModel(), ws.dir().resolve("adapter"));
+        Path stage = AdapterFiles.stage(result, format, ws.config().model().baseModel(), ws.baseModel(),
+                ws.dir().resolve("adapter"));
         ObjectRef adapter = ObjectTree.upload(store, stage, RunKeys.adapter(job.getRunId()));
         TrainingFinished finished = TrainingFinished.newBuilder().setEventId(run.outcomeEventId())
                 .setRunId(job.getRunId()).setOccurredAt(Instant.now()).setWorkerId(run.workerId())

@@ -20,7 +20,6 @@ import org.lorapipeline.schemas.Topics;
  */
 public final class TrainService {
     public static final String NAME = "train-service";
-    public static final String ROUTER_GROUP = NAME + "-router";
 
     private TrainService() {}
 

@@ -157,6 +157,9 @@ class TrainServiceIT {
                 .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors", "base_config.json");
         assertThat(store.list(RunKeys.logs(runId))).as("TensorBoard files in S3").isNotEmpty();
         Path pulled = ObjectTree.download(store, done.getAdapter(), fx.dir.resolve("pulled-" + runId));
+        assertThat(org.lorapipeline.core.peft.AdapterConfigJson.read(pulled.resolve("adapter_config.json"))
+                .base_model_name_or_path()).as("the model as submitted, not the worker's cache").isEqualTo(baseUri);
+        assertThat(pulled.resolve("base_config.json")).hasSameTextualContentAs(fx.model.resolve("config.json"));
 
         // the same config trained locally, without the pipeline
         Path local = fx.dir.resolve("local-" + runId);
