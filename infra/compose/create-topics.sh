@@ -16,6 +16,8 @@ TOPICS=/opt/kafka/bin/kafka-topics.sh
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic captions.ready.v1.dlq --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic training.requested.v1 --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic training.requested.v1.dlq --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
+"$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic gpu-training.requested.v1 --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
+"$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic gpu-training.requested.v1.dlq --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic training.started.v1 --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic training.started.v1.dlq --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic training.progressed.v1 --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=604800000
@@ -30,4 +32,4 @@ TOPICS=/opt/kafka/bin/kafka-topics.sh
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic training.cancel-requested.v1.dlq --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic model.exported.v1 --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic model.exported.v1.dlq --partitions 6 --replication-factor 1 --config cleanup.policy=delete --config retention.ms=2592000000
-echo "created or found 26 topics"
+echo "created or found 28 topics"

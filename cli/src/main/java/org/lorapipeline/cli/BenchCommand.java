@@ -19,12 +19,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lora bench llama}: LoRA step time, tokens/s, memory and achieved FLOP/s on this machine. */
 @Command(name = "bench", description = "Benchmarks: `llama` (LoRA training steps of a random LLaMA, tiny and ~100M parameters)"
-        + ", `sd` (UNet LoRA step time and memory, tiny and SD 1.5 sizes), `ingest` (stack start, ingest throughput, submitted->registered latency) or `label` (CLIP labeling images/s).")
+        + ", `sd` (UNet LoRA step time and memory, tiny and SD 1.5 sizes), `ingest` (stack start, ingest throughput,"
+        + " submitted->registered latency), `label` (CLIP labeling images/s) or `pipeline` (a tiny run via lora train vs"
+        + " through the pipeline: overhead, submitted->started latency).")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "llama, sd, ingest or label.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "llama, sd, ingest, label or pipeline.")
     String family;
 
     @Option(names = "--model", description = "label: a CLIP model folder (default: a generated tiny CLIP).")
@@ -64,6 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
             LabelBenchmark.run(workDir, model, images == 200 ? 64 : images, batch, device, System.out);
             return 0;
         }
+        if (family.equals("pipeline")) {
+            PipelineBenchmark.run(workDir, steps == 5 ? 20 : steps, 3, System.out);
+            return 0;
+        }
         if (family.equals("ingest")) {
             IngestBenchmark.run(workDir, images, runs, System.out);
             return 0;
@@ -72,7 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
             return benchSd();
         }
         if (!family.equals("llama")) {
-            throw new UserException("bench " + family + ": use `llama`, `sd`, `ingest` or `label`");
+            throw new UserException("bench " + family + ": use `llama`, `sd`, `ingest`, `label` or `pipeline`");
         }
         PrintWriter out = spec.commandLine().getOut();
         TorchRuntime rt;

@@ -14,13 +14,16 @@ import org.lorapipeline.infra.DevStackOptions;
 import org.lorapipeline.infra.StackEndpoints;
 import org.lorapipeline.ingest.IngestService;
 import org.lorapipeline.label.LabelService;
+import org.lorapipeline.train.TrainService;
+import org.lorapipeline.train.TrainSettings;
 import org.lorapipeline.runtime.Service;
 import org.lorapipeline.runtime.ServiceConfigLoader;
 import org.lorapipeline.runtime.ServiceWiring;
 import org.lorapipeline.status.RunStatusView;
 
 /**
- * The whole pipeline in this JVM: the embedded stack, the services that exist so far, and the run-status view.
+ * The whole pipeline in this JVM: the embedded stack, ingest-, label- and train-service, and the run-status view.
+ * (export-service joins here once it exists: {@code startService(ExportService.NAME, ExportService::wire)}.)
  * {@code lora up} keeps it running; {@code lora demo} uses it for one sample run. Closing stops everything in
  * reverse order (services drain their in-flight events first).
  */
@@ -43,6 +46,7 @@ final class LocalPipeline implements AutoCloseable {
             pipeline = new LocalPipeline(stack, view);
             pipeline.startService(IngestService.NAME, IngestService::wire);
             pipeline.startService(LabelService.NAME, LabelService::wire);
+            pipeline.startTrainService(options.dataDir());
             pipeline.writeServicesFile();
             return pipeline;
         } catch (Exception | Error e) {
@@ -62,6 +66,16 @@ final class LocalPipeline implements AutoCloseable {
         started.add(Service.start(ServiceConfigLoader.load(name, new String[0], env), wiring));
     }
 
+    /** train-service with both roles; base models cached and runs trained under the data folder. */
+    private void startTrainService(Path dataDir) throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putIfAbsent("LORA_MODEL_CACHE", dataDir.resolve("model-cache").toAbsolutePath().toString());
+        env.putIfAbsent("LORA_TRAIN_WORK_DIR", dataDir.resolve("train-work").toAbsolutePath().toString());
+        env.putIfAbsent("LORA_TRAIN_PROGRESS_SECONDS", "2");
+        TrainSettings settings = TrainSettings.fromEnvironment(env);
+        startService(TrainService.NAME, s -> TrainService.wire(s, settings));
+    }
+
     private void writeServicesFile() {
         Path file = stack.endpoints().dataDir().resolve(StackOptions.SERVICES_FILE);
         try {
@@ -69,6 +83,11 @@ final class LocalPipeline implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** False until export-service is wired in; the demo then does not wait for model.exported. */
+    boolean hasExportService() {
+        return false;
     }
 
     StackEndpoints endpoints() {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lora", mixinStandardHelpOptions = true, version = "lora-pipeline 0.1.0",
         description = "Train LoRA adapters from a dataset folder and one YAML file, locally or through the event pipeline.",
         subcommands = {InitCommand.class, TrainCommand.class, TinyModelCommand.class, BenchCommand.class,
-                UpCommand.class, DemoCommand.class, DatasetCommand.class, StatusCommand.class, EventsCommand.class,
+                UpCommand.class, DemoCommand.class, DatasetCommand.class, SubmitCommand.class, WatchCommand.class,
+                CancelCommand.class, StatusCommand.class, EventsCommand.class,
                 CaptionsCommand.class, LabelCommand.class,
                 PullCommand.class, ModelsCommand.class,
                 CommandLine.HelpCommand.class})

@@ -207,9 +207,23 @@ public final class DevStack implements AutoCloseable {
      * answers, so once it succeeds for every partition the first producer gets no NOT_LEADER retries.
      */
     private static void awaitLeaders(Admin admin, List<String> topics, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).forEach((name, topic) ->
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> described = null;
+            while (described == null) {
+                try {
+                    described = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    // a topic just created may not be in the broker's metadata yet: ask again until the deadline
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                            || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            described.forEach((name, topic) ->
                     topic.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
             admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) timeout.toMillis()))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -25,6 +25,11 @@ public enum RunPhase {
         this.terminal = terminal;
     }
 
+    /** Order along the pipeline; REJECTED and FAILED share the last rank. */
+    public int rank() {
+        return rank;
+    }
+
     public boolean terminal() {
         return terminal;
     }

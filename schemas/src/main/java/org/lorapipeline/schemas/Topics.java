@@ -35,6 +35,12 @@ public final class Topics {
             "captions.ready.v1", CaptionsReady.class, PARTITIONS, MONTH, false, "captions written for a dataset");
     public static final TopicSpec<TrainingRequested> TRAINING_REQUESTED = new TopicSpec<>(
             "training.requested.v1", TrainingRequested.class, PARTITIONS, MONTH, false, "the jobs queue train workers share");
+    /**
+     * Runs that need a GPU ({@code device: cuda:N}) are routed here instead of {@link #TRAINING_REQUESTED}, so a CPU
+     * worker never takes one: only workers started with {@code LORA_TRAIN_QUEUE=gpu} consume it. Same event type.
+     */
+    public static final TopicSpec<TrainingRequested> GPU_TRAINING_REQUESTED = new TopicSpec<>(
+            "gpu-training.requested.v1", TrainingRequested.class, PARTITIONS, MONTH, false, "the jobs queue of GPU-only runs");
     public static final TopicSpec<TrainingStarted> TRAINING_STARTED = new TopicSpec<>(
             "training.started.v1", TrainingStarted.class, PARTITIONS, MONTH, false, "a worker took a run");
     public static final TopicSpec<TrainingProgressed> TRAINING_PROGRESSED = new TopicSpec<>(
@@ -52,7 +58,7 @@ public final class Topics {
 
     public static final List<TopicSpec<?>> ALL = List.of(
             DATASET_SUBMITTED, DATASET_REGISTERED, DATASET_REJECTED, CAPTIONS_REQUESTED, CAPTIONS_READY,
-            TRAINING_REQUESTED, TRAINING_STARTED, TRAINING_PROGRESSED, CHECKPOINT_SAVED, TRAINING_FINISHED,
+            TRAINING_REQUESTED, GPU_TRAINING_REQUESTED, TRAINING_STARTED, TRAINING_PROGRESSED, CHECKPOINT_SAVED, TRAINING_FINISHED,
             TRAINING_FAILED, TRAINING_CANCEL_REQUESTED, MODEL_EXPORTED);
 
     private Topics() {}

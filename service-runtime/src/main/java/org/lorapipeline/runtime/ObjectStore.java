@@ -187,6 +187,37 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /**
+     * Creates a small object only if none exists under {@code key}, with an S3 conditional write
+     * ({@code If-None-Match: *}, answered 412 when the key exists); returns false when it existed. Servers without
+     * conditional writes ignore the header, so callers that need a real compare-and-set read the object back
+     * (the earlier existence check then leaves only a small window for two creators).
+     */
+    public boolean putIfAbsent(String key, byte[] bytes, String contentType) {
+        checkKey(key);
+        if (exists(key)) {
+            return false;
+        }
+        try {
+            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .data(bytes, bytes.length)
+                    .contentType(contentType)
+                    .headers(Map.of("If-None-Match", "*"))
+                    .userMetadata(Map.of(SHA_META, Sha256.of(bytes)))
+                    .build());
+            return true;
+        } catch (ErrorResponseException e) {
+            if ("PreconditionFailed".equals(e.errorResponse().code()) || (e.response() != null && e.response().code() == 412)) {
+                return false;
+            }
+            throw translate("create", key, e);
+        } catch (MinioException e) {
+            throw translate("create", key, e);
+        } catch (RuntimeException e) {
+            throw transport("create", bucket, key, e);
+        }
+    }
+
+    /**
      * Uploads a stream of unknown length. The SHA-256 is computed while the stream is spooled to a temporary file:
      * S3 needs the checksum before the upload starts (it travels as metadata), and the stream can be read only once.
      */

@@ -36,6 +36,7 @@ public final class Service implements AutoCloseable {
     private final HealthServer health;
     private final JvmGcMetrics gcMetrics;
     private final List<EventLoop<?>> loops = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> closeAfterLoops = new CopyOnWriteArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile boolean started;
@@ -133,6 +134,14 @@ public final class Service implements AutoCloseable {
         return loop;
     }
 
+    /**
+     * Something the wiring started besides consumer loops (a helper thread, a client): closed after the loops have
+     * drained, before the publisher and the store, so in-flight handlers can still use it while they finish.
+     */
+    public void closeAfterLoops(AutoCloseable resource) {
+        closeAfterLoops.add(resource);
+    }
+
     /** Blocks until {@link #close()} ran or a consumer loop died; returns true for a clean stop. */
     public boolean awaitTermination() throws InterruptedException {
         while (!terminated.await(1, TimeUnit.SECONDS)) {
@@ -159,6 +168,13 @@ public final class Service implements AutoCloseable {
                 t.join(Duration.ofMinutes(11).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        for (AutoCloseable c : closeAfterLoops) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("{}: closing {} failed: {}", config.serviceName(), c, e.toString());
             }
         }
         health.close();

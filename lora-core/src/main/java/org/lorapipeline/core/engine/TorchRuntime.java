@@ -55,6 +55,10 @@ public final class TorchRuntime {
                     + " the same PyTorch version are on the classpath, or set PYTORCH_LIBRARY_PATH", e);
         }
         Device device = choose(spec, engine.getGpuCount());
+        // PyTorch's grad mode is per thread and on by default; DJL switches it off only on the thread that loaded
+        // the engine. Without this, a run on any other thread (a service's handler thread, a second worker) fails
+        // in the optimizer's in-place update of a leaf that requires grad.
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         TorchRuntime rt = new TorchRuntime(engine, device);
         log.info("DJL {} engine {} on {} ({} GPU(s) visible); free memory {}", Engine.getDjlVersion(),
                 engine.getVersion(), device, engine.getGpuCount(), rt.freeMemoryBytes().stream()
