@@ -29,7 +29,8 @@ final class IngestBenchmark {
         Path small = data.resolve("small");
         SampleDatasets.writeImageDataset(big, images, 512, 1);
         SampleDatasets.writeImageDataset(small, 2, 512, 2);
-        Path config = Files.writeString(data.resolve("run.yaml"), DemoCommand.SD_CONFIG);
+        Path config = Files.writeString(data.resolve("run.yaml"),
+                DemoCommand.SD_CONFIG.formatted("./data", "./data/metadata.csv", "./models/v1-5-pruned.safetensors"));
 
         long t0 = System.nanoTime();
         try (LocalPipeline pipeline = LocalPipeline.start(DevStackOptions.ephemeral(data.resolve("stack")))) {

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.lorapipeline.export.ExportService;
+import org.lorapipeline.export.ExportSettings;
 import org.lorapipeline.infra.DevStack;
 import org.lorapipeline.infra.DevStackOptions;
 import org.lorapipeline.infra.StackEndpoints;
@@ -22,8 +24,8 @@ import org.lorapipeline.runtime.ServiceWiring;
 import org.lorapipeline.status.RunStatusView;
 
 /**
- * The whole pipeline in this JVM: the embedded stack, ingest-, label- and train-service, and the run-status view.
- * (export-service joins here once it exists: {@code startService(ExportService.NAME, ExportService::wire)}.)
+ * The whole pipeline in this JVM: the embedded stack, ingest-, label-, train- and export-service, and the run-status
+ * view.
  * {@code lora up} keeps it running; {@code lora demo} uses it for one sample run. Closing stops everything in
  * reverse order (services drain their in-flight events first).
  */
@@ -47,6 +49,7 @@ final class LocalPipeline implements AutoCloseable {
             pipeline.startService(IngestService.NAME, IngestService::wire);
             pipeline.startService(LabelService.NAME, LabelService::wire);
             pipeline.startTrainService(options.dataDir());
+            pipeline.startExportService(options.dataDir());
             pipeline.writeServicesFile();
             return pipeline;
         } catch (Exception | Error e) {
@@ -76,6 +79,15 @@ final class LocalPipeline implements AutoCloseable {
         startService(TrainService.NAME, s -> TrainService.wire(s, settings));
     }
 
+    /** export-service sharing train-service's model cache, as the deployments share one volume. */
+    private void startExportService(Path dataDir) throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putIfAbsent(ExportSettings.ENV_MODEL_CACHE, dataDir.resolve("model-cache").toAbsolutePath().toString());
+        env.putIfAbsent(ExportSettings.ENV_WORK_DIR, dataDir.resolve("export-work").toAbsolutePath().toString());
+        ExportSettings settings = ExportSettings.fromEnvironment(env);
+        startService(ExportService.NAME, s -> ExportService.wire(s, settings));
+    }
+
     private void writeServicesFile() {
         Path file = stack.endpoints().dataDir().resolve(StackOptions.SERVICES_FILE);
         try {
@@ -83,11 +95,6 @@ final class LocalPipeline implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-    }
-
-    /** False until export-service is wired in; the demo then does not wait for model.exported. */
-    boolean hasExportService() {
-        return false;
     }
 
     StackEndpoints endpoints() {
