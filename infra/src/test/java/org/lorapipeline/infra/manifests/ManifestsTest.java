@@ -158,7 +158,8 @@ class ManifestsTest {
             Map<String, Object> source = list(podSpec.get("volumes")).stream().map(ManifestsTest::map)
                     .filter(v -> volume.equals(v.get("name"))).findFirst().orElseThrow();
             assertThat(map(source.get("persistentVolumeClaim"))).as(name).containsEntry("claimName", "lora-model-cache");
-            String workPath = envValue(container, "LORA_WORK_DIR");
+            // each service names its own work folder variable
+            String workPath = envValue(container, name.equals("train-service") ? "LORA_TRAIN_WORK_DIR" : "LORA_WORK_DIR");
             assertThat(list(container.get("volumeMounts"))).as(name)
                     .anySatisfy(m -> assertThat(map(m)).containsEntry("mountPath", workPath));
         }
