@@ -155,8 +155,9 @@ public final class IngestHandler implements EventHandler<DatasetSubmitted> {
 
     /** The seed's rule (short side ≥ min_resolution) rejects at ingest; kohya would only warn at training time. */
     private static InspectionRules rules(RunConfig config) {
-        InspectionRules rules = InspectionRules.defaults().withSeverity(ProblemCode.IMAGE_TOO_SMALL, Severity.ERROR);
-        return config.image() == null ? rules : rules.withMinShortSide(config.image().minResolution());
+        return config.image() == null
+                ? InspectionRules.defaults().withSeverity(ProblemCode.IMAGE_TOO_SMALL, Severity.ERROR)
+                : InspectionRules.forTraining(config.image().minResolution());
     }
 
     private static void checkKindMatchesConfig(DatasetReport report, RunConfig config, List<Problem> problems) {

@@ -36,6 +36,17 @@ public record InspectionRules(ImageRules image, int nearDuplicateDistance, int m
                 DEFAULT_MAX_PROBLEMS_PER_CODE, Map.of());
     }
 
+    /**
+     * The rules a training run applies. Two warnings of a plain inspection become errors, because the run would
+     * otherwise waste hours on them: an image whose short side is under {@code min_resolution} (the seed's advice;
+     * it would be upscaled), and broken {@code **core**} / {@code *mood*} markup (the tags would lose their role).
+     * Ingest and local runs share it.
+     */
+    public static InspectionRules forTraining(int minResolution) {
+        return defaults().withSeverity(ProblemCode.IMAGE_TOO_SMALL, Severity.ERROR)
+                .withSeverity(ProblemCode.CAPTION_MARKUP, Severity.ERROR).withMinShortSide(minResolution);
+    }
+
     public InspectionRules withMinShortSide(int minShortSide) {
         return new InspectionRules(new ImageRules(minShortSide, image.maxPixels()), nearDuplicateDistance,
                 maxProblemsPerCode, severityOverrides);

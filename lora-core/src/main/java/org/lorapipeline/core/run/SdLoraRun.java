@@ -15,6 +15,7 @@ import org.lorapipeline.core.config.ModelType;
 import org.lorapipeline.core.config.OptimSection;
 import org.lorapipeline.core.config.PredictionType;
 import org.lorapipeline.core.config.RunConfig;
+import org.lorapipeline.core.dataset.InspectionRules;
 import org.lorapipeline.core.engine.PrecisionPolicy;
 import org.lorapipeline.core.engine.TorchRuntime;
 import org.lorapipeline.core.lora.LoraModel;
@@ -107,7 +108,8 @@ public final class SdLoraRun {
         long seed = config.runtime().seed();
         Path metadata = config.data().metadataPath() == null ? null
                 : workingDir.resolve(config.data().metadataPath()).toAbsolutePath().normalize();
-        SdImageDataset data = SdImageDataset.load(paths.trainData(), metadata, image.captionExtension());
+        SdImageDataset data = SdImageDataset.load(paths.trainData(), metadata, image.captionExtension(),
+                InspectionRules.forTraining(image.minResolution()));
         BucketPlanner planner = BucketPlanner.of(image);
         SdBatchPlan plan = new SdBatchPlan(data.images(), planner, optim.batchSize(), seed);
         int accum = optim.gradientAccumulationSteps();

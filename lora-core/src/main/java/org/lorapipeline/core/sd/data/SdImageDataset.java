@@ -56,6 +56,12 @@ public final class SdImageDataset {
 
     public static SdImageDataset load(Path trainDataDir, Path metadataPathOrNull, String captionExtension)
             throws IOException {
+        return load(trainDataDir, metadataPathOrNull, captionExtension, InspectionRules.defaults());
+    }
+
+    /** As {@link #load(Path, Path, String)}, checking images with {@code rules} (e.g. {@code min_resolution}). */
+    public static SdImageDataset load(Path trainDataDir, Path metadataPathOrNull, String captionExtension,
+                                      InspectionRules rules) throws IOException {
         if (!Files.isDirectory(trainDataDir)) {
             throw new IOException("train_data_dir " + trainDataDir + " is not a folder; point it at the folder "
                     + "that holds the images");
@@ -68,8 +74,7 @@ public final class SdImageDataset {
                 }
             }
         }
-        DatasetReport report = DatasetInspector.inspect(trainDataDir, metadataPathOrNull, captionExtension,
-                InspectionRules.defaults());
+        DatasetReport report = DatasetInspector.inspect(trainDataDir, metadataPathOrNull, captionExtension, rules);
         return fromReport(trainDataDir, report);
     }
 

@@ -58,6 +58,25 @@ class SdImageDatasetTest {
     }
 
     @Test
+    void trainingRulesRefuseImagesBelowMinResolutionAndBrokenMarkupNamingTheFile() throws Exception {
+        SampleDatasets.writeImageDataset(dir.resolve("small"), 2, 64, 3);
+        assertThatThrownBy(() -> SdImageDataset.load(dir.resolve("small"), null, ".caption",
+                InspectionRules.forTraining(128)))
+                .isInstanceOf(IOException.class).hasMessageContaining("0000.png").hasMessageContaining("128");
+        assertThat(SdImageDataset.load(dir.resolve("small"), null, ".caption", InspectionRules.forTraining(64))
+                .images()).hasSize(2);
+
+        SampleDatasets.writeImageDataset(dir.resolve("markup"), 2, 64, 3);
+        Path csv = dir.resolve("markup/metadata.csv");
+        List<String> rows = Files.readAllLines(csv);
+        rows.set(2, rows.get(2).split(",")[0] + ",\"**red hair, smiling\"");
+        Files.write(csv, rows);
+        assertThatThrownBy(() -> SdImageDataset.load(dir.resolve("markup"), null, ".caption",
+                InspectionRules.forTraining(64)))
+                .isInstanceOf(IOException.class).hasMessageContaining("metadata.csv:3");
+    }
+
+    @Test
     void aRowNamingAMissingImageIsAnErrorWithFileAndLine() throws Exception {
         SampleDatasets.writeImageDataset(dir, 2, 64, 3);
         Files.writeString(dir.resolve("metadata.csv"), "missing.png,**a cat**\n", StandardOpenOption.APPEND);
