@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.lorapipeline.core.config.ConfigException;
 import org.lorapipeline.core.run.LoraRun;
+import org.lorapipeline.core.run.SdLoraRun;
 import org.lorapipeline.core.run.RunResult;
 import org.lorapipeline.core.run.TrainingDivergedException;
 import org.lorapipeline.events.ObjectRef;
@@ -112,11 +113,24 @@ final class TrainHandler implements EventHandler<TrainingRequested> {
             }
         });
         cancels.register(run);
+        boolean sharedLatents = ws.config().image() != null && ws.config().image().cacheLatents();
+        Path latentCache = ws.outputDir().resolve(SdLoraRun.LATENT_CACHE_DIR);
+        if (sharedLatents) {
+            LatentSync.restore(store, LatentSync.PREFIX, latentCache);
+        }
         RunResult result;
         try {
             result = LoraRun.run(ws.config(), dir, reporter, run.flag());
         } finally {
             cancels.unregister(run);
+            if (sharedLatents) {
+                try { // the cache is filled before step 1, so even a stopped run shares it
+                    LatentSync.save(store, LatentSync.PREFIX, latentCache);
+                } catch (RuntimeException e) {
+                    log.warn("run {}: latent cache not shared ({}); the next run encodes again", job.getRunId(),
+                            e.getMessage());
+                }
+            }
         }
         reporter.uploadLogs();
         if (result.status() == RunResult.Status.COMPLETED) {
