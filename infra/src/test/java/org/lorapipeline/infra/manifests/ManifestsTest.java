@@ -207,6 +207,37 @@ class ManifestsTest {
         assertThat(gpu.get("image")).isEqualTo(cpu.get("image"));
         assertThat(map(gpu.get("environment"))).isEqualTo(map(cpu.get("environment")))
                 .containsEntry("LORA_SERVICE_NAME", "train-service");
+        Map<String, Object> gpuQueue = map(services.get("train-service-gpu-queue"));
+        assertThat(list(gpuQueue.get("profiles"))).containsExactly("gpu");
+        assertThat(map(gpuQueue.get("environment"))).containsEntry("LORA_TRAIN_QUEUE", "gpu")
+                .containsEntry("LORA_SERVICE_NAME", "train-service");
+    }
+
+    @Test
+    void gpuOnlyRunsHaveWorkersAndTheRouterNeverScalesToZero() {
+        // device: cuda:N runs: their own workers, scaled on their own queue's lag in the consumer group they join
+        Map<String, Object> gpuQueue = map(list(map(map(map(k8s.get("Deployment").get("train-service-gpu-queue")
+                .get("spec")).get("template")).get("spec")).get("containers")).get(0));
+        assertThat(envValue(gpuQueue, "LORA_TRAIN_QUEUE")).isEqualTo("gpu");
+        assertThat(envValue(gpuQueue, "LORA_TRAIN_ROLES")).isEqualTo("worker");
+        assertThat(map(gpuQueue.get("resources")).toString()).contains("nvidia.com/gpu");
+        Map<String, Object> scaled = map(k8s.get("ScaledObject").get("train-service-gpu-queue").get("spec"));
+        assertThat(map(scaled.get("scaleTargetRef"))).containsEntry("name", "train-service-gpu-queue");
+        assertThat(map(map(list(scaled.get("triggers")).get(0)).get("metadata")))
+                .containsEntry("topic", Topics.GPU_TRAINING_REQUESTED.name())
+                .containsEntry("consumerGroup", "train-service-gpu");
+
+        // KEDA scales the workers to zero, so the router runs alone with a fixed replica and no GPU
+        Map<String, Object> workers = map(list(map(map(map(k8s.get("Deployment").get("train-service")
+                .get("spec")).get("template")).get("spec")).get("containers")).get(0));
+        assertThat(envValue(workers, "LORA_TRAIN_ROLES")).isEqualTo("worker");
+        Map<String, Object> routerSpec = map(k8s.get("Deployment").get("train-router").get("spec"));
+        assertThat(routerSpec.get("replicas")).isEqualTo(1);
+        Map<String, Object> router = map(list(map(map(routerSpec.get("template")).get("spec")).get("containers")).get(0));
+        assertThat(envValue(router, "LORA_TRAIN_ROLES")).isEqualTo("router");
+        assertThat(envValue(router, "LORA_SERVICE_NAME")).isEqualTo("train-service");
+        assertThat(router.toString()).doesNotContain("nvidia.com/gpu");
+        assertThat(k8s.get("ScaledObject")).doesNotContainKey("train-router");
     }
 
     private static String envValue(Map<String, Object> container, String name) {
