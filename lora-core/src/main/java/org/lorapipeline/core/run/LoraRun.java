@@ -4,7 +4,6 @@ import ai.djl.Device;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,7 +146,7 @@ public final class LoraRun {
         if (paths.resumeFrom() != null) {
             loop.resume(Checkpoints.load(paths.resumeFrom(), lora, trainer), paths.resumeFrom());
         }
-        listener.started(loop.globalStep, totalSteps, data.stats() + "; " + plan.batchesPerEpoch()
+        listener.started(loop.at.globalStep, totalSteps, data.stats() + "; " + plan.batchesPerEpoch()
                 + " batches/epoch, " + totalSteps + " steps; LoRA r=" + lora.config().r() + " alpha="
                 + lora.config().loraAlpha() + " on " + lora.config().targetModules() + " ("
                 + lora.trainableCount() + " trainable); precision " + precision.describe() + "; "
@@ -156,7 +155,7 @@ public final class LoraRun {
         RunResult.Status status = loop.run(lora, adapterConfig, events);
         Map<String, Path> exports = status == RunResult.Status.COMPLETED
                 ? export(model, lora, adapterConfig, base) : Map.of();
-        return new RunResult(status, loop.globalStep, loop.losses, loop.skippedTotal, loop.lastCheckpoint, exports,
+        return new RunResult(status, loop.at.globalStep, loop.at.losses, loop.at.skippedTotal, loop.at.lastCheckpoint, exports,
                 data.stats());
     }
 
@@ -186,55 +185,29 @@ public final class LoraRun {
         return out;
     }
 
-    /** The optimizer-step loop and its position in the data; what a checkpoint saves and a resume restores. */
+    /** The LLaMA optimizer step over the shared {@link LoopState}: accumulation, fp16 overflow skips, TensorBoard. */
     private final class StepLoop {
         private final BatchPlan plan;
         private final LoraTrainer trainer;
         private final LrSchedule schedule;
-        private final long totalSteps;
-        private final long seed;
         private final int accum;
-        long globalStep;
-        int epoch;
-        int batchIndex;
-        int consecutiveNonFinite;
-        int skippedTotal;
-        Path lastCheckpoint;
-        final List<Double> losses = new ArrayList<>();
+        final LoopState at;
 
         StepLoop(BatchPlan plan, LoraTrainer trainer, LrSchedule schedule, long totalSteps, long seed, int accum) {
             this.plan = plan;
             this.trainer = trainer;
             this.schedule = schedule;
-            this.totalSteps = totalSteps;
-            this.seed = seed;
             this.accum = accum;
+            this.at = new LoopState(totalSteps, seed);
         }
 
         void resume(TrainerState s, Path from) {
-            if (s.seed() != seed) {
-                log.warn("resume: checkpoint seed {} differs from seed {}; the data order changes", s.seed(), seed);
-            }
-            if (s.examples() != plan.exampleCount() || s.batchSize() != config.optim().batchSize()) {
-                log.warn("resume: the checkpoint saw {} examples in batches of {}, now {} in batches of {}; the data"
-                        + " position is kept but the order differs", s.examples(), s.batchSize(), plan.exampleCount(),
-                        config.optim().batchSize());
-            }
-            if (s.totalSteps() != totalSteps) {
-                log.warn("resume: the checkpoint planned {} steps, this config plans {}; the schedule follows the"
-                        + " config", s.totalSteps(), totalSteps);
-            }
-            globalStep = s.globalStep();
-            epoch = s.epoch();
-            batchIndex = Math.min(s.batchIndex(), plan.batchesPerEpoch());
-            consecutiveNonFinite = s.consecutiveNonFinite();
-            lastCheckpoint = from;
-            log.info("resumed from {} at step {} (epoch {}, batch {})", from, globalStep, epoch + 1, batchIndex);
+            at.resume(s, from, plan.exampleCount(), config.optim().batchSize(), plan.batchesPerEpoch(), "examples");
         }
 
         TrainerState state() {
-            return new TrainerState(globalStep, epoch, batchIndex, trainer.optimizer().stepCount(), seed, totalSteps,
-                    consecutiveNonFinite, plan.exampleCount(), config.optim().batchSize(),
+            return new TrainerState(at.globalStep, at.epoch, at.batchIndex, trainer.optimizer().stepCount(), at.seed,
+                    at.totalSteps, at.consecutiveNonFinite, plan.exampleCount(), config.optim().batchSize(),
                     trainer.lossScaler().state());
         }
 
@@ -242,99 +215,65 @@ public final class LoraRun {
             int saveSteps = config.output().saveSteps();
             int logEvery = config.output().logEveryNSteps();
             int maxNonFinite = config.optim().maxNonfiniteSteps();
-            int[] order = plan.order(epoch);
-            long sessionStart = System.nanoTime();
-            long sessionSteps = 0;
-            long savedAt = -1;
-            double logLossSum = 0;
-            int logLossCount = 0;
-            while (globalStep < totalSteps) {
-                if (batchIndex >= plan.batchesPerEpoch()) {
-                    epoch++;
-                    batchIndex = 0;
-                    order = plan.order(epoch);
+            int[] order = plan.order(at.epoch);
+            while (at.globalStep < at.totalSteps) {
+                if (at.nextEpochIfDone(plan.batchesPerEpoch())) {
+                    order = plan.order(at.epoch);
                 }
                 List<Batch> micro = new ArrayList<>();
                 long positions = 0;
-                for (int i = 0; i < accum && batchIndex < plan.batchesPerEpoch(); i++) {
-                    Batch b = plan.batch(order, batchIndex++);
+                for (int i = 0; i < accum && at.batchIndex < plan.batchesPerEpoch(); i++) {
+                    Batch b = plan.batch(order, at.batchIndex++);
                     positions += (long) b.ids().length * b.ids()[0].length;
                     micro.add(b);
                 }
                 long t0 = System.nanoTime();
-                trainer.reseed(seed * 1_000_003L + globalStep);
-                StepResult r = trainer.step(micro, schedule.lr(globalStep));
+                trainer.reseed(at.seed * 1_000_003L + at.globalStep);
+                StepResult r = trainer.step(micro, schedule.lr(at.globalStep));
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                globalStep++;
-                sessionSteps++;
-                losses.add(r.skipped() ? Double.NaN : r.loss());
+                at.stepTaken(r);
                 if (r.skipped() && r.overflow() && r.lossScale() >= 1f) {
                     // fp16 overflow: the scaler backs off and finds its level; not divergence while the scale is >= 1
-                    skippedTotal++;
+                    at.overflowSkipped();
                     log.info("step {}: fp16 gradients overflowed at loss scale {}; update skipped, scale now {}",
-                            globalStep, r.lossScale(), trainer.lossScaler().scale());
-                } else if (r.skipped()) {
-                    consecutiveNonFinite++;
-                    skippedTotal++;
-                    log.warn("step {}: loss {} / gradient norm {} is not finite; update skipped ({} in a row, limit {})",
-                            globalStep, r.loss(), r.gradNorm(), consecutiveNonFinite, maxNonFinite);
+                            at.globalStep, r.lossScale(), trainer.lossScaler().scale());
                 } else {
-                    consecutiveNonFinite = 0;
-                    logLossSum += r.loss();
-                    logLossCount++;
+                    at.countStep(r, maxNonFinite);
                 }
-                double elapsed = (System.nanoTime() - sessionStart) / 1e9;
-                double itPerSec = sessionSteps / Math.max(elapsed, 1e-9);
                 double tokensPerSec = positions / Math.max(seconds, 1e-9);
-                Duration eta = Duration.ofMillis((long) ((totalSteps - globalStep) / itPerSec * 1000));
-                double epochFraction = epoch + (double) batchIndex / plan.batchesPerEpoch();
-                listener.step(new RunProgress(globalStep, totalSteps, epochFraction, r.loss(), r.learningRate(),
-                        r.gradNorm(), tokensPerSec, itPerSec, eta, r.skipped()));
-                if (consecutiveNonFinite >= maxNonFinite) {
-                    throw new TrainingDivergedException("training diverged: loss or gradients were NaN/Inf for "
-                            + consecutiveNonFinite + " steps in a row (max_nonfinite_steps " + maxNonFinite
-                            + ") at step " + globalStep + "; " + (lastCheckpoint == null ? "no checkpoint was saved"
-                            : "last good checkpoint: " + lastCheckpoint) + ". Lower learning_rate, keep"
-                            + " max_grad_norm > 0, or check the data for empty/odd records", lastCheckpoint);
-                }
-                if (globalStep % logEvery == 0 || globalStep == totalSteps) {
-                    if (logLossCount > 0) {
-                        events.addScalar("train/loss", logLossSum / logLossCount, globalStep);
-                    }
-                    events.addScalar("train/learning_rate", r.learningRate(), globalStep);
-                    events.addScalar("train/grad_norm", r.gradNorm(), globalStep);
-                    events.addScalar("train/tokens_per_sec", tokensPerSec, globalStep);
-                    events.addScalar("train/epoch", epochFraction, globalStep);
+                listener.step(at.progress(r, tokensPerSec, plan.batchesPerEpoch()));
+                at.failIfDiverged(maxNonFinite, "Lower learning_rate, keep max_grad_norm > 0, or check the data for"
+                        + " empty/odd records");
+                if (at.logDue(logEvery)) {
+                    long step = at.globalStep;
+                    at.takeLoggedLoss().ifPresent(loss -> events.addScalar("train/loss", loss, step));
+                    events.addScalar("train/learning_rate", r.learningRate(), step);
+                    events.addScalar("train/grad_norm", r.gradNorm(), step);
+                    events.addScalar("train/tokens_per_sec", tokensPerSec, step);
+                    events.addScalar("train/epoch", at.epochFraction(plan.batchesPerEpoch()), step);
                     if (trainer.lossScaler().enabled()) {
-                        events.addScalar("train/loss_scale", trainer.lossScaler().scale(), globalStep);
+                        events.addScalar("train/loss_scale", trainer.lossScaler().scale(), step);
                     }
-                    logLossSum = 0;
-                    logLossCount = 0;
                 }
                 boolean cancelled = cancel.isCancelled();
-                boolean due = (saveSteps > 0 && globalStep % saveSteps == 0) || globalStep == totalSteps;
-                if (due && r.skipped() && !cancelled) {
-                    // inside a NaN/Inf streak: keep the last good checkpoint rather than rotating it away
-                    log.warn("step {}: checkpoint deferred, the step was skipped", globalStep);
-                } else if (due || cancelled) {
+                if (at.checkpointDue(r.skipped(), cancelled, saveSteps)) {
                     save(lora, adapterConfig);
-                    savedAt = globalStep;
                 }
                 if (cancelled) {
-                    log.info("cancelled at step {}; resume with resume_from: {}", globalStep, lastCheckpoint);
+                    log.info("cancelled at step {}; resume with resume_from: {}", at.globalStep, at.lastCheckpoint);
                     return RunResult.Status.CANCELLED;
                 }
             }
-            if (savedAt != globalStep && lastCheckpoint == null) {
-                save(lora, adapterConfig); // a run resumed at its last step still leaves a checkpoint behind
+            if (at.needsFinalCheckpoint()) {
+                save(lora, adapterConfig);
             }
             return RunResult.Status.COMPLETED;
         }
 
         private void save(LoraModel lora, AdapterConfig adapterConfig) throws IOException {
-            lastCheckpoint = Checkpoints.save(paths.outputDir(), lora, adapterConfig, trainer.optimizer(), state());
+            at.saved(Checkpoints.save(paths.outputDir(), lora, adapterConfig, trainer.optimizer(), state()));
             Checkpoints.prune(paths.outputDir(), config.output().saveTotalLimit());
-            listener.checkpointSaved(lastCheckpoint, globalStep);
+            listener.checkpointSaved(at.lastCheckpoint, at.globalStep);
         }
     }
 }

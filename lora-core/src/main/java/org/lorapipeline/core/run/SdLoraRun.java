@@ -173,7 +173,7 @@ public final class SdLoraRun {
                 }
                 loop.resume(s, paths.resumeFrom());
             }
-            listener.started(loop.globalStep, totalSteps, data.stats() + "; " + plan.batchesPerEpoch()
+            listener.started(loop.at.globalStep, totalSteps, data.stats() + "; " + plan.batchesPerEpoch()
                     + " batches/epoch, " + totalSteps + " steps; LoRA r=" + lora.config().r() + " alpha="
                     + lora.config().loraAlpha() + " on " + lora.targets().size() + " modules ("
                     + lora.trainableCount() + " trainable)" + (trainText ? ", text encoder trained" : ""));
@@ -183,12 +183,12 @@ public final class SdLoraRun {
             Map<String, Path> exports = Map.of();
             if (status == RunResult.Status.COMPLETED) {
                 if (!config.output().samplePrompts().isEmpty()) {
-                    outputs.samples(loop.globalStep, events, prediction);
+                    outputs.samples(loop.at.globalStep, events, prediction);
                 }
-                exports = outputs.exports(loop.globalStep, loop.epoch);
+                exports = outputs.exports(loop.at.globalStep, loop.at.epoch);
             }
             log.info("VAE encodes during this run: {}", latents.encodes());
-            return new RunResult(status, loop.globalStep, loop.losses, loop.skippedTotal, loop.lastCheckpoint,
+            return new RunResult(status, loop.at.globalStep, loop.at.losses, loop.at.skippedTotal, loop.at.lastCheckpoint,
                     exports, null);
         }
     }
