@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.lorapipeline.runtime.ObjectInfo;
 import org.lorapipeline.runtime.ObjectStore;
@@ -23,9 +24,13 @@ final class LatentSync {
 
     private LatentSync() {}
 
-    /** Downloads every cached latent under {@code prefix} into {@code cacheDir}; returns how many there are. */
-    static int restore(ObjectStore store, String prefix, Path cacheDir) {
-        List<ObjectInfo> objects = store.list(prefix);
+    /**
+     * Downloads the cached latents under {@code prefix} of the images in {@code imageSha256s} into {@code cacheDir}
+     * (entry names start with the image's sha256, so other datasets' latents stay in S3); returns how many.
+     */
+    static int restore(ObjectStore store, String prefix, Path cacheDir, Set<String> imageSha256s) {
+        List<ObjectInfo> objects = store.list(prefix).stream().filter(o -> imageSha256s.contains(imageSha(o.key())))
+                .toList();
         for (ObjectInfo o : objects) {
             store.stat(o.key()).ifPresent(ref -> store.getToFile(ref, cacheDir.resolve(o.key().substring(prefix.length()))));
         }
@@ -33,6 +38,12 @@ final class LatentSync {
             log.info("latent cache: {} entries from s3 {}", objects.size(), prefix);
         }
         return objects.size();
+    }
+
+    private static String imageSha(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        int cut = name.indexOf('_');
+        return cut < 0 ? name : name.substring(0, cut);
     }
 
     /** Uploads the entries of {@code cacheDir} under {@code prefix} (ones already there with the same bytes are skipped). */

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.Set;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * @param submitted   the config as submitted
  * @param baseModel   {@code base_model} as submitted ({@code s3://...} or a worker path)
  * @param resumedFrom the step of the checkpoint it resumes from, or 0
+ * @param imageSha256s the sha256 of every image of the dataset (what the latent cache is keyed by); empty for text
  */
-record RunWorkspace(Path dir, RunConfig config, RunConfig submitted, String baseModel, long resumedFrom) {
+record RunWorkspace(Path dir, RunConfig config, RunConfig submitted, String baseModel, long resumedFrom,
+                    Set<String> imageSha256s) {
     private static final Logger log = LoggerFactory.getLogger(RunWorkspace.class);
     private static final Pattern CHECKPOINT_INDEX = Pattern.compile(".*/checkpoints/checkpoint-(\\d+)/" + ObjectTree.INDEX);
 
@@ -92,7 +96,8 @@ record RunWorkspace(Path dir, RunConfig config, RunConfig submitted, String base
                         o.logEveryNSteps(), o.sampleEveryNSteps(), o.samplePrompts(),
                         List.of(JobRoute.canonicalFormat(submitted))),
                 submitted.origin());
-        return new RunWorkspace(dir, local, submitted, baseModel, latest.map(Checkpoint::step).orElse(0L));
+        Set<String> shas = manifest.images().stream().map(Manifest.Image::sha256).collect(Collectors.toSet());
+        return new RunWorkspace(dir, local, submitted, baseModel, latest.map(Checkpoint::step).orElse(0L), shas);
     }
 
     /** A complete checkpoint in S3: its step and its folder index. */

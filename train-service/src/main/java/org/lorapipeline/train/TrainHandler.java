@@ -116,7 +116,7 @@ final class TrainHandler implements EventHandler<TrainingRequested> {
         boolean sharedLatents = ws.config().image() != null && ws.config().image().cacheLatents();
         Path latentCache = ws.outputDir().resolve(SdLoraRun.LATENT_CACHE_DIR);
         if (sharedLatents) {
-            LatentSync.restore(store, LatentSync.PREFIX, latentCache);
+            LatentSync.restore(store, LatentSync.PREFIX, latentCache, ws.imageSha256s());
         }
         RunResult result;
         try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lorapipeline.core.dataset.SampleDatasets;
@@ -51,7 +52,9 @@ class LatentSyncIT {
             assertThat(LatentSync.save(store, prefix, dir.resolve("worker-a"))).isEqualTo(1);
             assertThat(LatentSync.save(store, prefix, dir.resolve("worker-a"))).as("unchanged: nothing new").isEqualTo(1);
 
-            assertThat(LatentSync.restore(store, prefix, dir.resolve("worker-b"))).isEqualTo(1);
+            assertThat(LatentSync.restore(store, prefix, dir.resolve("worker-c"), Set.of("0".repeat(64))))
+                    .as("another dataset's images fetch nothing").isZero();
+            assertThat(LatentSync.restore(store, prefix, dir.resolve("worker-b"), Set.of(image.sha256()))).isEqualTo(1);
             LatentCache second = LatentCache.open(dir.resolve("worker-b"), vae);
             assertThat(second.get(image, bucket, false)).hasValueSatisfying(v -> assertThat(v).containsExactly(latents));
             assertThat(second.hits()).isEqualTo(1);
